@@ -1,0 +1,50 @@
+namespace PhoneHub.Messaging;
+
+/// <summary>A message to send.</summary>
+public sealed record SendSmsRequest
+{
+    /// <summary>The recipient as written; it is normalized to E.164.</summary>
+    public required string To { get; init; }
+
+    /// <summary>The text (up to <see cref="PhoneHubOptions.MaxBodyLength"/> characters). May be empty only when media is attached.</summary>
+    public required string Body { get; init; }
+
+    /// <summary>An explicit sender (a number or an alphanumeric sender ID); by default the config's.</summary>
+    public string? From { get; init; }
+
+    /// <summary>Public http(s) URLs of media to send as MMS (at most 10).</summary>
+    public IReadOnlyList<string>? MediaUrls { get; init; }
+
+    /// <summary>Free-form data stored with the message.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+/// <summary>An inbound message as a provider webhook delivered it.</summary>
+public sealed record IncomingSms
+{
+    /// <summary>The provider name (<c>twilio</c>, <c>aws</c>, ...).</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>The provider's message id; inbound messages are stored once per id.</summary>
+    public required string ProviderMessageId { get; init; }
+
+    /// <summary>The sender.</summary>
+    public required string From { get; init; }
+
+    /// <summary>The number that received the message; it decides the group.</summary>
+    public required string To { get; init; }
+
+    /// <summary>The text.</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>Media URLs of an MMS.</summary>
+    public IReadOnlyList<string>? MediaUrls { get; init; }
+
+    /// <summary>Extra provider data worth keeping.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+/// <summary>The result of storing an inbound message.</summary>
+/// <param name="Message">The stored message (new, or the one stored by an earlier delivery).</param>
+/// <param name="Created">Whether this call stored it; <see langword="false"/> for a provider retry.</param>
+public sealed record IncomingSmsResult(SmsMessage Message, bool Created);

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PhoneHub.Configuration;
+using PhoneHub.Diagnostics;
+using PhoneHub.Normalization;
+using PhoneHub.Providers;
+using PhoneHub.Stores;
+
+namespace PhoneHub.Messaging;
+
+/// <summary>The default <see cref="ISmsService"/>.</summary>
+internal sealed partial class SmsService(
+    ISmsStore store,
+    IPhoneConfigStore configStore,
+    IPhoneConfigService configs,
+    ProviderRegistry providers,
+    PhoneNormalizer normalizer,
+    IOptions<PhoneHubOptions> options,
+    TimeProvider time,
+    PhoneHubMetrics metrics,
+    ILogger<SmsService> logger) : ISmsService
+{
+    private const int MaxMediaUrls = 10;
+
+    public async Task<SmsMessage> SendAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var to = normalizer.Normalize(request.To, options.Value.DefaultRegion);
+        var (from, media) = Validate(request);
+        var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
+        var provider = providers.GetSender(config);
+
+        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity("phonehub.sms.send");
+        activity?.SetTag("phonehub.provider", provider.Name);
+
+        var now = time.GetUtcNow();
+        var message = await store.InsertAsync(new SmsMessage
+        {
+            Group = group,
+            User = user,
+            ConfigId = config.Id,
+            Direction = SmsDirection.Outbound,
+            From = from ?? config.OwnNumber ?? config.AwsSenderId ?? config.TwilioMessagingServiceSid,
+            To = to,
+            Body = request.Body,
+            MediaUrls = media,
+            Status = SmsStatus.Queued,
+            Provider = provider.Name,
+            Metadata = request.Metadata,
+            Segments = SmsEncoding.CountSegments(request.Body),
+            IsTest = config.TestMode,
+            Created = now,
+            Modified = now,
+        }, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("phonehub.message_id", message.Id);
+        Log.MessageQueued(logger, message.Id, provider.Name);
+
+        // From here on the message exists: every path below ends with it in a final state, even on cancellation.
+        SmsMessage final;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var context = await configs.GetProviderContextAsync(config, cancellationToken).ConfigureAwait(false);
+            var result = await provider.SendAsync(new SmsSendRequest(message.Id, to, request.Body, from, media), context, cancellationToken).ConfigureAwait(false);
+            var sentAt = time.GetUtcNow();
+            final = message with
+            {
+                Status = result.Status,
+                ProviderMessageId = result.ProviderMessageId,
+                From = result.From ?? message.From,
+                Segments = result.Segments ?? message.Segments,
+                Price = result.Price,
+                PriceUnit = result.PriceUnit,
+                ErrorCode = result.ErrorCode,
+                ErrorMessage = result.ErrorMessage,
+                SentAt = result.Status is SmsStatus.Failed or SmsStatus.Canceled ? null : sentAt,
+                Modified = sentAt,
+            };
+            Log.MessageSent(logger, message.Id, provider.Name, final.Status.ToWireName(), result.ProviderMessageId);
+            metrics.SmsSent.Add(1, new("phonehub.provider", provider.Name), new("phonehub.status", final.Status.ToWireName()));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await store.UpdateAsync(Failed(message, "outcome_unknown",
+                "The send was canceled while the provider call was in progress; the provider may have accepted the message."), CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (SmsProviderException ex)
+        {
+            final = Failed(message, ex.ErrorCode, ex.Message);
+            Log.MessageFailed(logger, message.Id, provider.Name, ex.ErrorCode, ex.OutcomeUnknown);
+        }
+        catch (PhoneHubException ex)
+        {
+            final = Failed(message, "send_failed", ex.Message);
+            Log.MessageFailed(logger, message.Id, provider.Name, "send_failed", false);
+        }
+        catch (Exception ex)
+        {
+            // Unexpected exception text may quote requests or URLs: keep it in the log, store only its kind.
+            final = Failed(message, "provider_error", $"The provider call failed unexpectedly ({ex.GetType().Name}); the provider may have accepted the message.");
+            Log.MessageProviderCrashed(logger, ex, message.Id, provider.Name);
+        }
+        finally
+        {
+            metrics.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("phonehub.provider", provider.Name));
+        }
+
+        if (final.Status == SmsStatus.Failed)
+        {
+            metrics.SmsFailed.Add(1, new("phonehub.provider", provider.Name), new("phonehub.error_code", final.ErrorCode));
+            activity?.SetStatus(ActivityStatusCode.Error, final.ErrorCode);
+        }
+
+        await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false);
+        return final;
+    }
+
+    public async Task<IncomingSmsResult> HandleIncomingAsync(IncomingSms incoming, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        ArgumentException.ThrowIfNullOrEmpty(incoming.Provider, "incoming.Provider");
+        ArgumentException.ThrowIfNullOrEmpty(incoming.ProviderMessageId, "incoming.ProviderMessageId");
+        var region = options.Value.DefaultRegion;
+        var to = normalizer.TryNormalize(incoming.To, out var toE164, region) ? toE164 : incoming.To;
+        var from = normalizer.TryNormalize(incoming.From, out var fromE164, region) ? fromE164 : incoming.From;
+        var config = string.IsNullOrEmpty(to) ? null : await configStore.FindByOwnNumberAsync(to, cancellationToken).ConfigureAwait(false);
+
+        var now = time.GetUtcNow();
+        var (message, created) = await store.InsertIfNewAsync(new SmsMessage
+        {
+            Group = config?.Group,
+            ConfigId = config?.Id,
+            Direction = SmsDirection.Inbound,
+            From = from,
+            To = to ?? "",
+            Body = incoming.Body,
+            MediaUrls = incoming.MediaUrls ?? [],
+            Status = SmsStatus.Received,
+            Provider = incoming.Provider,
+            ProviderMessageId = incoming.ProviderMessageId,
+            Metadata = incoming.Metadata,
+            Segments = SmsEncoding.CountSegments(incoming.Body),
+            IsTest = false,
+            Created = now,
+            Modified = now,
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (created)
+        {
+            metrics.SmsReceived.Add(1, new KeyValuePair<string, object?>("phonehub.provider", incoming.Provider));
+            Log.InboundStored(logger, message.Id, incoming.Provider, message.Group);
+        }
+        else
+        {
+            Log.InboundDuplicate(logger, incoming.Provider, incoming.ProviderMessageId);
+        }
+
+        return new IncomingSmsResult(message, created);
+    }
+
+    public async Task<StatusUpdateOutcome> ApplyStatusAsync(string provider, string providerMessageId, SmsStatus status, string? errorCode = null, string? errorMessage = null, CancellationToken cancellationToken = default)
+    {
+        var (outcome, _) = await store.AdvanceStatusAsync(provider, providerMessageId, status, errorCode, errorMessage, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (outcome == StatusUpdateOutcome.NotFound)
+        {
+            Log.StatusForUnknownMessage(logger, provider, providerMessageId, status.ToWireName());
+        }
+        else
+        {
+            Log.StatusApplied(logger, provider, providerMessageId, status.ToWireName(), outcome.ToString());
+        }
+
+        return outcome;
+    }
+
+    public Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
+
+    public Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default) => store.ListAsync(query, cancellationToken);
+
+    private SmsMessage Failed(SmsMessage message, string code, string text) =>
+        message with { Status = SmsStatus.Failed, ErrorCode = code, ErrorMessage = text, Modified = time.GetUtcNow() };
+
+    private (string? From, IReadOnlyList<string> Media) Validate(SendSmsRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var media = request.MediaUrls ?? [];
+        if (request.Body is null || (request.Body.Length == 0 && media.Count == 0))
+        {
+            errors["body"] = ["A body is required (it may be empty only when media is attached)."];
+        }
+        else if (request.Body.Length > options.Value.MaxBodyLength)
+        {
+            errors["body"] = [$"The body must be at most {options.Value.MaxBodyLength} characters; it is {request.Body.Length}."];
+        }
+
+        if (media.Count > MaxMediaUrls)
+        {
+            errors["media_urls"] = [$"At most {MaxMediaUrls} media URLs can be sent."];
+        }
+        else if (media.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors["media_urls"] = ["Media URLs must be absolute http or https URLs."];
+        }
+
+        string? from = null;
+        if (!string.IsNullOrWhiteSpace(request.From))
+        {
+            if (normalizer.TryNormalize(request.From, out var e164, options.Value.DefaultRegion))
+            {
+                from = e164;
+            }
+            else if (AlphanumericSender().IsMatch(request.From) || MessagingServiceSid().IsMatch(request.From))
+            {
+                from = request.From;
+            }
+            else
+            {
+                errors["from_number"] = ["The sender must be a valid phone number, an alphanumeric sender ID (1 to 11 letters and digits) or a messaging service SID."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new PhoneHubValidationException(errors);
+        }
+
+        return (from, media);
+    }
+
+    [GeneratedRegex("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
+    private static partial Regex AlphanumericSender();
+
+    [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
+    private static partial Regex MessagingServiceSid();
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PhoneHub;
+
+/// <summary>Settings of PhoneHub; bound from the <c>PhoneHub</c> configuration section by <c>AddPhoneHub()</c>.</summary>
+public sealed class PhoneHubOptions
+{
+    /// <summary>The configuration section read by the parameterless <c>AddPhoneHub()</c>.</summary>
+    public const string SectionName = "PhoneHub";
+
+    /// <summary>The region used to read numbers written without a country code. Default <c>US</c>.</summary>
+    [Required]
+    public string DefaultRegion { get; set; } = "US";
+
+    /// <summary>
+    /// The key that encrypts provider credentials at rest: 32 random bytes, base64. When not set, the
+    /// <c>PHONEHUB_ENCRYPTION_KEY</c> environment variable is used; with neither, storing credentials is refused.
+    /// </summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>
+    /// The public base URL of the host (for example <c>https://app.example.com</c>), used to build provider callback URLs
+    /// (such as Twilio's StatusCallback) and to check webhook signatures behind proxies. Optional.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>The path the ASP.NET Core routes are mounted under; callback URLs are built from it. Default <c>/api/phonehub</c>.</summary>
+    [Required]
+    public string RoutePrefix { get; set; } = "/api/phonehub";
+
+    /// <summary>How long a failed lookup of a never-seen number is remembered, so it is not retried (and paid for) at once. Default 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan LookupNegativeCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many looked-up numbers are kept in process memory in front of the store. Default 10,000; 0 turns the memory tier off.</summary>
+    [Range(0, 10_000_000)]
+    public int LookupMemoryCacheSize { get; set; } = 10_000;
+
+    /// <summary>How long a number stays in the memory tier at most (it also never outlives its lookup expiry). Default 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan LookupMemoryCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The longest message body accepted, in characters. Default 1,600 (Twilio's limit).</summary>
+    [Range(1, 100_000)]
+    public int MaxBodyLength { get; set; } = 1600;
+}

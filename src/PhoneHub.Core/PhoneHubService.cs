@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using PhoneHub.Configuration;
+using PhoneHub.Lookup;
+using PhoneHub.Messaging;
+using PhoneHub.Normalization;
+
+namespace PhoneHub;
+
+/// <summary>The default <see cref="IPhoneHub"/>: a thin front over the services.</summary>
+internal sealed class PhoneHubService(
+    IPhoneLookupService lookups,
+    ISmsService messages,
+    IPhoneConfigService configs,
+    PhoneNormalizer normalizer,
+    IOptions<PhoneHubOptions> options) : IPhoneHub
+{
+    public IPhoneLookupService Lookups => lookups;
+
+    public ISmsService Messages => messages;
+
+    public IPhoneConfigService Configs => configs;
+
+    public string Normalize(string input, string? defaultRegion = null) =>
+        normalizer.Normalize(input, defaultRegion ?? options.Value.DefaultRegion);
+
+    public bool TryNormalize(string? input, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? e164, string? defaultRegion = null) =>
+        normalizer.TryNormalize(input, out e164, defaultRegion ?? options.Value.DefaultRegion);
+
+    public ParsedPhoneNumber Parse(string input, string? defaultRegion = null) =>
+        normalizer.Parse(input, defaultRegion ?? options.Value.DefaultRegion);
+
+    public Task<PhoneNumber> LookupAsync(string phoneNumber, bool forceRefresh = false, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        System.Diagnostics.Activity.Current?.SetTag("phonehub.user", user);
+        return lookups.LookupAsync(phoneNumber, forceRefresh, group, cancellationToken);
+    }
+
+    public Task<SmsMessage> SendSmsAsync(string toNumber, string body, string? group = null, string? user = null, CancellationToken cancellationToken = default) =>
+        messages.SendAsync(new SendSmsRequest { To = toNumber, Body = body }, group, user, cancellationToken);
+
+    public Task<SmsMessage> SendSmsAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default) =>
+        messages.SendAsync(request, group, user, cancellationToken);
+
+    public Task<IncomingSmsResult> HandleIncomingSmsAsync(IncomingSms incoming, CancellationToken cancellationToken = default) =>
+        messages.HandleIncomingAsync(incoming, cancellationToken);
+}

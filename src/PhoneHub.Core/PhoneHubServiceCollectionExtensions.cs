@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PhoneHub.Configuration;
+using PhoneHub.Diagnostics;
+using PhoneHub.Lookup;
+using PhoneHub.Messaging;
+using PhoneHub.Normalization;
+using PhoneHub.Providers;
+using PhoneHub.Providers.Testing;
+using PhoneHub.Security;
+using PhoneHub.Stores.Sqlite;
+
+namespace PhoneHub;
+
+/// <summary>Registers PhoneHub in a service collection.</summary>
+public static class PhoneHubServiceCollectionExtensions
+{
+    /// <summary>Adds PhoneHub with options bound from the <c>PhoneHub</c> configuration section (when the host has an <see cref="IConfiguration"/>).</summary>
+    /// <param name="services">The services.</param>
+    /// <returns>A builder to choose stores and providers.</returns>
+    public static IPhoneHubBuilder AddPhoneHub(this IServiceCollection services) =>
+        AddPhoneHubCore(services, o => o.BindConfiguration(PhoneHubOptions.SectionName));
+
+    /// <summary>Adds PhoneHub with options bound from <paramref name="configuration"/>.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding PhoneHub's settings.</param>
+    /// <returns>A builder to choose stores and providers.</returns>
+    public static IPhoneHubBuilder AddPhoneHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddPhoneHubCore(services, o => o.Bind(configuration));
+    }
+
+    /// <summary>Adds PhoneHub with options set in code.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>A builder to choose stores and providers.</returns>
+    public static IPhoneHubBuilder AddPhoneHub(this IServiceCollection services, Action<PhoneHubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddPhoneHubCore(services, o => o.Configure(configure));
+    }
+
+    /// <summary>Binds the static <see cref="Phone"/> facade to this container's <see cref="IPhoneHub"/>.</summary>
+    /// <param name="services">The built service provider (for example <c>host.Services</c>).</param>
+    /// <returns>The same provider.</returns>
+    public static IServiceProvider UsePhoneHub(this IServiceProvider services)
+    {
+        Phone.Use(services);
+        return services;
+    }
+
+    private static PhoneHubBuilder AddPhoneHubCore(IServiceCollection services, Action<OptionsBuilder<PhoneHubOptions>> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new PhoneHubBuilder(services);
+        configureOptions(services.AddOptions<PhoneHubOptions>());
+
+        // A second AddPhoneHub call only adds its options source; everything else is registered once.
+        if (services.Any(d => d.ServiceType == typeof(PhoneHubMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<PhoneHubMarker>();
+        services.AddOptionsWithValidateOnStart<PhoneHubOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneHubOptions>, PhoneHubOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PhoneHubOptions>, PhoneHubOptionsSemanticValidator>());
+
+        // The HTTP client factory also brings logging and options; providers use named clients from it.
+        services.AddHttpClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new PhoneHubMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(PhoneNormalizer.Shared);
+        services.TryAddSingleton<ICredentialProtector, AesGcmCredentialProtector>();
+        services.TryAddSingleton<TestPhoneProvider>();
+        services.TryAddSingleton<ProviderRegistry>();
+        services.TryAddSingleton<IPhoneConfigService, PhoneConfigService>();
+        services.TryAddSingleton<IPhoneLookupService, PhoneLookupService>();
+        services.TryAddSingleton<ISmsService, SmsService>();
+        services.TryAddSingleton<IPhoneHub, PhoneHubService>();
+
+        // SQLite is the default store; UseSqlite(...) sets where, and a host's own stores replace it.
+        builder.AddSqliteStores();
+        return builder;
+    }
+
+    private sealed class PhoneHubMarker;
+}

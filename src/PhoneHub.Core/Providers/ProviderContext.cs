@@ -1,0 +1,9 @@
+using PhoneHub.Configuration;
+using PhoneHub.Security;
+
+namespace PhoneHub.Providers;
+
+/// <summary>What a provider call works with: the resolved config and its decrypted credentials.</summary>
+/// <param name="Config">The config the call is made for.</param>
+/// <param name="Credentials">The config's decrypted credentials, or <see langword="null"/> when none are stored (the provider may then use ambient credentials, such as AWS's default chain).</param>
+public sealed record ProviderContext(PhoneConfig Config, ProviderCredentials? Credentials);

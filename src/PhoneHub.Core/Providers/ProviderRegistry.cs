@@ -1,0 +1,41 @@
+using PhoneHub.Configuration;
+using PhoneHub.Providers.Testing;
+
+namespace PhoneHub.Providers;
+
+/// <summary>Finds the provider a config uses: the test provider in test mode, otherwise the one registered under the config's provider name.</summary>
+internal sealed class ProviderRegistry
+{
+    private readonly TestPhoneProvider _test;
+    private readonly Dictionary<string, ISmsProvider> _senders;
+    private readonly Dictionary<string, IPhoneLookupProvider> _lookups;
+
+    public ProviderRegistry(IEnumerable<ISmsProvider> senders, IEnumerable<IPhoneLookupProvider> lookups, TestPhoneProvider test)
+    {
+        _test = test;
+        // Later registrations win, as with DI's own single-service resolution.
+        _senders = new Dictionary<string, ISmsProvider>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sender in senders)
+        {
+            _senders[sender.Name] = sender;
+        }
+
+        _lookups = new Dictionary<string, IPhoneLookupProvider>(StringComparer.OrdinalIgnoreCase);
+        foreach (var lookup in lookups)
+        {
+            _lookups[lookup.Name] = lookup;
+        }
+    }
+
+    public ISmsProvider GetSender(PhoneConfig config) =>
+        config.TestMode ? _test
+        : _senders.TryGetValue(config.Provider, out var sender) ? sender
+        : throw new ProviderNotRegisteredException(config.Provider);
+
+    /// <summary>The lookup provider for <paramref name="config"/>, or <see langword="null"/> when its provider has no lookup API (such as SNS).</summary>
+    public IPhoneLookupProvider? FindLookup(PhoneConfig config) =>
+        config.TestMode ? _test : _lookups.GetValueOrDefault(config.Provider);
+
+    public bool IsRegistered(string provider) =>
+        string.Equals(provider, PhoneProviders.Test, StringComparison.OrdinalIgnoreCase) || _senders.ContainsKey(provider);
+}

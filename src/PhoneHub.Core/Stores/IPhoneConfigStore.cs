@@ -1,0 +1,78 @@
+using PhoneHub.Configuration;
+
+namespace PhoneHub.Stores;
+
+/// <summary>Holds <see cref="PhoneConfig"/>s and their encrypted credentials.</summary>
+public interface IPhoneConfigStore
+{
+    /// <summary>Gets a config by id.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The config, or <see langword="null"/>.</returns>
+    Task<PhoneConfig?> GetAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists configs.</summary>
+    /// <param name="query">Which configs.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The configs, by id.</returns>
+    Task<IReadOnlyList<PhoneConfig>> ListAsync(PhoneConfigQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the active config of <paramref name="group"/> (<see langword="null"/>: the system default) without falling back.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The config, or <see langword="null"/>.</returns>
+    Task<PhoneConfig?> FindActiveAsync(string? group, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the active config that sends from or receives on <paramref name="e164"/>.</summary>
+    /// <param name="e164">A number in E.164.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The config, or <see langword="null"/>.</returns>
+    Task<PhoneConfig?> FindByOwnNumberAsync(string e164, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts a config. When it is active, the group's other configs are deactivated in the same transaction.</summary>
+    /// <param name="config">The config; its id is ignored.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored config.</returns>
+    Task<PhoneConfig> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates a config (not its credentials). When it is active, the group's other configs are deactivated.</summary>
+    /// <param name="config">The config.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored config, or <see langword="null"/> when it does not exist.</returns>
+    Task<PhoneConfig?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a config and its credentials.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether a config was deleted.</returns>
+    Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces (or with <see langword="null"/>, removes) a config's encrypted credentials.</summary>
+    /// <param name="id">The config id.</param>
+    /// <param name="ciphertext">The encrypted credentials.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the config exists.</returns>
+    Task<bool> SetCredentialsAsync(long id, byte[]? ciphertext, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a config's encrypted credentials.</summary>
+    /// <param name="id">The config id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ciphertext, or <see langword="null"/> when none is stored.</returns>
+    Task<byte[]?> GetCredentialsAsync(long id, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Filters for <see cref="IPhoneConfigStore.ListAsync"/>.</summary>
+public sealed record PhoneConfigQuery
+{
+    /// <summary>Only configs of this group (<see langword="null"/>: the system defaults), unless <see cref="AllGroups"/>.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>List configs of every group.</summary>
+    public bool AllGroups { get; init; }
+
+    /// <summary>Only this provider.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Only active configs.</summary>
+    public bool ActiveOnly { get; init; }
+}

@@ -1,0 +1,280 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using PhoneHub.Messaging;
+using static PhoneHub.Stores.Sqlite.SqliteValues;
+
+namespace PhoneHub.Stores.Sqlite;
+
+/// <summary>The SQLite implementation of <see cref="ISmsStore"/>.</summary>
+/// <param name="database">The database.</param>
+internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
+{
+    private const int SqliteConstraintUnique = 2067;
+
+    private const string Columns =
+        "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_message_id, " +
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+
+    private const string InsertColumns =
+        "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_message_id, " +
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+
+    private const string InsertValues =
+        "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_message_id, " +
+        "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified";
+
+    private const string Insert = $"INSERT INTO sms_messages ({InsertColumns}) VALUES ({InsertValues}) RETURNING {Columns};";
+
+    private const string InsertIfNew = $"""
+        INSERT INTO sms_messages ({InsertColumns}) VALUES ({InsertValues})
+        ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+        RETURNING {Columns};
+        """;
+
+    private const string Update = """
+        UPDATE sms_messages SET status = @status, provider = @provider, provider_message_id = @provider_message_id,
+            from_number = @from_number, error_code = @error_code, error_message = @error_message, segments = @segments,
+            price = @price, price_unit = @price_unit, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
+        WHERE id = @id;
+        """;
+
+    // The forward-only rule is in the WHERE clause, so two reports racing each other cannot move a message backwards.
+    private const string Advance = $"""
+        UPDATE sms_messages SET
+            status = @status,
+            error_code = CASE WHEN @error_code IS NULL THEN error_code ELSE @error_code END,
+            error_message = CASE WHEN @error_message IS NULL THEN error_message ELSE @error_message END,
+            sent_at = CASE WHEN sent_at IS NULL AND @marks_sent = 1 THEN @at ELSE sent_at END,
+            delivered_at = CASE WHEN @marks_delivered = 1 THEN @at ELSE delivered_at END,
+            modified = @at
+        WHERE provider = @provider AND provider_message_id = @provider_message_id AND status IN @earlier
+        RETURNING {Columns};
+        """;
+
+    private const string SelectById = $"SELECT {Columns} FROM sms_messages WHERE id = @id;";
+
+    private const string SelectByProviderId =
+        $"SELECT {Columns} FROM sms_messages WHERE provider = @provider AND provider_message_id = @provider_message_id;";
+
+    private const string ListWhere = """
+        WHERE (@all_groups = 1 OR ifnull(group_id, '') = ifnull(@group_id, ''))
+          AND (@direction IS NULL OR direction = @direction)
+          AND (@status IS NULL OR status = @status)
+          AND (@number IS NULL OR to_number = @number OR from_number = @number)
+          AND (@created_from IS NULL OR created >= @created_from)
+          AND (@created_to IS NULL OR created < @created_to)
+        """;
+
+    private const string List = $"SELECT {Columns} FROM sms_messages {ListWhere} ORDER BY created DESC, id DESC LIMIT @limit OFFSET @offset;";
+    private const string Count = $"SELECT count(*) FROM sms_messages {ListWhere};";
+
+    public async Task<SmsMessage> InsertAsync(SmsMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Insert, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row.ToModel();
+        }
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            throw new DuplicateMessageException(message.Provider ?? "", message.ProviderMessageId ?? "", ex);
+        }
+    }
+
+    public async Task<(SmsMessage Message, bool Created)> InsertIfNewAsync(SmsMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(message.Provider, "message.Provider");
+        ArgumentException.ThrowIfNullOrEmpty(message.ProviderMessageId, "message.ProviderMessageId");
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(InsertIfNew, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (inserted is not null)
+        {
+            return (inserted.ToModel(), true);
+        }
+
+        var existing = await connection.QuerySingleAsync<Row>(new CommandDefinition(
+            SelectByProviderId,
+            new { provider = message.Provider, provider_message_id = message.ProviderMessageId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (existing.ToModel(), false);
+    }
+
+    public async Task<bool> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(Update, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        }
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
+        {
+            throw new DuplicateMessageException(message.Provider ?? "", message.ProviderMessageId ?? "", ex);
+        }
+    }
+
+    public async Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(
+        string provider,
+        string providerMessageId,
+        SmsStatus status,
+        string? errorCode,
+        string? errorMessage,
+        DateTimeOffset at,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        var rank = SmsStatuses.Rank(status);
+        var earlier = SmsStatuses.All.Where(s => s.Rank < rank).Select(s => s.Status.ToWireName()).ToArray();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            Advance,
+            new
+            {
+                status = status.ToWireName(),
+                error_code = errorCode,
+                error_message = errorMessage,
+                marks_sent = rank >= SmsStatuses.Rank(SmsStatus.Sent) && status is not SmsStatus.Failed and not SmsStatus.Canceled and not SmsStatus.Received,
+                marks_delivered = status is SmsStatus.Delivered or SmsStatus.Read,
+                at = ToDb(at),
+                provider,
+                provider_message_id = providerMessageId,
+                earlier,
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (updated is not null)
+        {
+            return (StatusUpdateOutcome.Updated, updated.ToModel());
+        }
+
+        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectByProviderId, new { provider, provider_message_id = providerMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return existing is null ? (StatusUpdateOutcome.NotFound, null) : (StatusUpdateOutcome.Ignored, existing.ToModel());
+    }
+
+    public async Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectById, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    public async Task<SmsMessage?> FindByProviderIdAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectByProviderId, new { provider, provider_message_id = providerMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
+    public async Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = ClampLimit(query.Limit);
+        var offset = Math.Max(0, query.Offset);
+        var parameters = new
+        {
+            all_groups = query.AllGroups,
+            group_id = query.Group,
+            direction = query.Direction is null ? null : DirectionToDb(query.Direction.Value),
+            status = query.Status?.ToWireName(),
+            number = query.Number,
+            created_from = ToDb(query.CreatedFrom),
+            created_to = ToDb(query.CreatedTo),
+            limit,
+            offset,
+        };
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(List, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(Count, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new Page<SmsMessage>([.. rows.Select(r => r.ToModel())], total, offset, limit);
+    }
+
+    private static string DirectionToDb(SmsDirection direction) => direction == SmsDirection.Inbound ? "inbound" : "outbound";
+
+#pragma warning disable IDE1006, CA1707
+    private sealed class Row
+    {
+        public long id { get; set; }
+        public string? group_id { get; set; }
+        public string? user_id { get; set; }
+        public long? config_id { get; set; }
+        public string direction { get; set; } = "outbound";
+        public string? from_number { get; set; }
+        public string to_number { get; set; } = "";
+        public string body { get; set; } = "";
+        public string? media_urls { get; set; }
+        public string status { get; set; } = "queued";
+        public string? provider { get; set; }
+        public string? provider_message_id { get; set; }
+        public string? error_code { get; set; }
+        public string? error_message { get; set; }
+        public string? metadata { get; set; }
+        public long segments { get; set; }
+        public string? price { get; set; }
+        public string? price_unit { get; set; }
+        public long is_test { get; set; }
+        public long created { get; set; }
+        public long? sent_at { get; set; }
+        public long? delivered_at { get; set; }
+        public long modified { get; set; }
+
+        public static Row From(SmsMessage m) => new()
+        {
+            id = m.Id,
+            group_id = m.Group,
+            user_id = m.User,
+            config_id = m.ConfigId,
+            direction = DirectionToDb(m.Direction),
+            from_number = m.From,
+            to_number = m.To,
+            body = m.Body,
+            media_urls = ListToDb(m.MediaUrls),
+            status = m.Status.ToWireName(),
+            provider = m.Provider,
+            provider_message_id = m.ProviderMessageId,
+            error_code = m.ErrorCode,
+            error_message = m.ErrorMessage,
+            metadata = MapToDb(m.Metadata),
+            segments = m.Segments,
+            price = ToDb(m.Price),
+            price_unit = m.PriceUnit,
+            is_test = ToDb(m.IsTest),
+            created = ToDb(m.Created),
+            sent_at = ToDb(m.SentAt),
+            delivered_at = ToDb(m.DeliveredAt),
+            modified = ToDb(m.Modified),
+        };
+
+        public SmsMessage ToModel() => new()
+        {
+            Id = id,
+            Group = group_id,
+            User = user_id,
+            ConfigId = config_id,
+            Direction = direction == "inbound" ? SmsDirection.Inbound : SmsDirection.Outbound,
+            From = from_number,
+            To = to_number,
+            Body = body,
+            MediaUrls = ListFromDb(media_urls),
+            Status = SmsStatuses.TryParse(status, out var s) ? s : SmsStatus.Queued,
+            Provider = provider,
+            ProviderMessageId = provider_message_id,
+            ErrorCode = error_code,
+            ErrorMessage = error_message,
+            Metadata = MapFromDb(metadata),
+            Segments = (int)segments,
+            Price = DecimalFromDb(price),
+            PriceUnit = price_unit,
+            IsTest = is_test != 0,
+            Created = FromDb(created),
+            SentAt = FromDb(sent_at),
+            DeliveredAt = FromDb(delivered_at),
+            Modified = FromDb(modified),
+        };
+    }
+#pragma warning restore IDE1006, CA1707
+}

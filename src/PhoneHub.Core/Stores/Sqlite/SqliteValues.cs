@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PhoneHub.Stores.Sqlite;
+
+/// <summary>Conversions between domain values and the column representations the SQLite schema uses.</summary>
+internal static class SqliteValues
+{
+    public static long ToDb(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    public static long? ToDb(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromDb(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public static DateTimeOffset? FromDb(long? value) => value is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(value.Value);
+
+    public static long ToDb(bool value) => value ? 1 : 0;
+
+    public static long? ToDb(bool? value) => value is null ? null : value.Value ? 1 : 0;
+
+    public static string? ToDb(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    public static decimal? DecimalFromDb(string? value) =>
+        value is null ? null : decimal.Parse(value, NumberStyles.Number, CultureInfo.InvariantCulture);
+
+    public static string? ListToDb(IReadOnlyList<string>? values) =>
+        values is null || values.Count == 0 ? null : JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyListString);
+
+    public static IReadOnlyList<string> ListFromDb(string? value) =>
+        value is null ? [] : JsonSerializer.Deserialize(value, SqliteJsonContext.Default.ListString) ?? [];
+
+    public static string? MapToDb(IReadOnlyDictionary<string, string>? values) =>
+        values is null || values.Count == 0 ? null : JsonSerializer.Serialize(values, SqliteJsonContext.Default.IReadOnlyDictionaryStringString);
+
+    public static IReadOnlyDictionary<string, string>? MapFromDb(string? value) =>
+        value is null ? null : JsonSerializer.Deserialize(value, SqliteJsonContext.Default.DictionaryStringString);
+
+    /// <summary>Escapes <c>%</c>, <c>_</c> and the escape character for a <c>LIKE ... ESCAPE '\'</c> pattern.</summary>
+    public static string LikeContains(string value) =>
+        "%" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    public static int ClampLimit(int limit) => Math.Clamp(limit, 1, 500);
+}
+
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class SqliteJsonContext : JsonSerializerContext;

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using PhoneHub.Stores.Sqlite;
+
+namespace PhoneHub.Tests.Infrastructure;
+
+/// <summary>A real PhoneHub container on a temporary SQLite file, with a fake clock and a fresh encryption key.</summary>
+public sealed class PhoneHubTestHost : IDisposable
+{
+    /// <summary>A millisecond-aligned start time (the store keeps milliseconds).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private PhoneHubTestHost(TempSqliteDatabase db, FakeTimeProvider time, ServiceProvider services, string key)
+    {
+        Db = db;
+        Time = time;
+        Services = services;
+        EncryptionKey = key;
+    }
+
+    public TempSqliteDatabase Db { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public ServiceProvider Services { get; }
+
+    public string EncryptionKey { get; }
+
+    public IPhoneHub Hub => Services.GetRequiredService<IPhoneHub>();
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public static PhoneHubTestHost Create(
+        Action<IPhoneHubBuilder>? configureBuilder = null,
+        Action<PhoneHubOptions>? configureOptions = null,
+        Action<IServiceCollection>? configureServices = null,
+        bool withEncryptionKey = true)
+    {
+        var db = new TempSqliteDatabase();
+        var time = new FakeTimeProvider(Start);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(time);
+        var builder = services.AddPhoneHub(o =>
+        {
+            o.EncryptionKey = withEncryptionKey ? key : null;
+            configureOptions?.Invoke(o);
+        }).UseSqlite(db.ConnectionString);
+        configureBuilder?.Invoke(builder);
+        configureServices?.Invoke(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        return new PhoneHubTestHost(db, time, provider, key);
+    }
+
+    public void Dispose()
+    {
+        Services.Dispose();
+        Db.Dispose();
+    }
+}
