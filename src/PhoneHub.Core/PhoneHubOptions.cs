@@ -40,6 +40,13 @@ public sealed class PhoneHubOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan LookupMemoryCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The config whose provider answers lookups when the config that applies to a group has a provider without a
+    /// lookup API (AWS SNS has none): for example a Twilio config used for lookups by a host that sends through AWS.
+    /// When not set, such lookups return metadata-only data marked with provider <c>local</c>.
+    /// </summary>
+    public long? LookupConfigId { get; set; }
+
     /// <summary>The longest message body accepted, in characters. Default 1,600 (Twilio's limit).</summary>
     [Range(1, 100_000)]
     public int MaxBodyLength { get; set; } = 1600;

@@ -21,7 +21,7 @@ public static class PhoneHubServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <returns>A builder to choose stores and providers.</returns>
     public static IPhoneHubBuilder AddPhoneHub(this IServiceCollection services) =>
-        AddPhoneHubCore(services, o => o.BindConfiguration(PhoneHubOptions.SectionName));
+        AddPhoneHubCore(services, o => o.BindSectionIfPresent(PhoneHubOptions.SectionName));
 
     /// <summary>Adds PhoneHub with options bound from <paramref name="configuration"/>.</summary>
     /// <param name="services">The services.</param>

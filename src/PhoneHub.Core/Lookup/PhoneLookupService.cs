@@ -100,8 +100,8 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
             return stored;
         }
 
-        var provider = config is { LookupEnabled: true } ? _providers.FindLookup(config) : null;
-        if (config is null || provider is null)
+        var (provider, providerConfig) = await FindLookupProviderAsync(config).ConfigureAwait(false);
+        if (config is null || provider is null || providerConfig is null)
         {
             // Lookups are off for this group (or its provider has none): metadata only, never a made-up carrier.
             _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "metadata"));
@@ -122,7 +122,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var context = await _configs.GetProviderContextAsync(config).ConfigureAwait(false);
+            var context = await _configs.GetProviderContextAsync(providerConfig).ConfigureAwait(false);
             result = await provider.LookupAsync(parsed.E164, context).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -178,6 +178,28 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         _failures.TryRemove(parsed.E164, out _);
         Remember(saved, now);
         return saved;
+    }
+
+    // The group's config decides whether lookups may cost money and how long answers stay fresh; the provider is its
+    // own, or (when its provider has no lookup API) the host's designated lookup config.
+    private async Task<(IPhoneLookupProvider? Provider, PhoneConfig? ProviderConfig)> FindLookupProviderAsync(PhoneConfig? config)
+    {
+        if (config is not { LookupEnabled: true })
+        {
+            return (null, null);
+        }
+
+        if (_providers.FindLookup(config) is { } own)
+        {
+            return (own, config);
+        }
+
+        if (_options.LookupConfigId is { } id && await _configs.GetAsync(id).ConfigureAwait(false) is { } designated)
+        {
+            return (_providers.FindLookup(designated), designated);
+        }
+
+        return (null, null);
     }
 
     private void Remember(PhoneNumber number, DateTimeOffset now)

@@ -1,0 +1,249 @@
+using PhoneHub.Configuration;
+using PhoneHub.Lookup;
+using PhoneHub.Messaging;
+using PhoneHub.Stores;
+
+namespace PhoneHub.Tests.Stores;
+
+/// <summary>
+/// The contract every store implementation must keep, written once. A store package adds a subclass that
+/// creates its stores; see <see cref="SqliteStoreContractTests"/>.
+/// </summary>
+public abstract class StoreContractTests
+{
+    protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    protected IPhoneNumberStore Numbers { get; set; } = null!;
+
+    protected ISmsStore Messages { get; set; } = null!;
+
+    protected IPhoneConfigStore Configs { get; set; } = null!;
+
+    protected abstract void CreateStores();
+
+    protected abstract void DestroyStores();
+
+    [SetUp]
+    public void SetUpStores() => CreateStores();
+
+    [TearDown]
+    public void TearDownStores() => DestroyStores();
+
+    private static PhoneNumber SampleNumber(string e164 = "+14155551234") => new()
+    {
+        E164 = e164,
+        CountryCode = "1",
+        Region = "US",
+        Carrier = "Carrier ' \"; DROP TABLE phone_numbers; --",
+        LineType = LineTypes.Mobile,
+        IsMobile = true,
+        IsVoip = null,
+        IsValid = true,
+        CallerName = "Zoë O'Brien",
+        CallerType = CallerType.Business,
+        AddressStreet = "1 Main St",
+        AddressCity = "SF",
+        AddressState = "CA",
+        AddressPostalCode = "94105",
+        AddressCountry = "US",
+        LookupProvider = "twilio",
+        LookupExpiresAt = T0.AddDays(30),
+        LookupCount = 3,
+        LastLookupAt = T0,
+        LookupData = "{\"a\":1}",
+        Created = T0,
+        Modified = T0,
+    };
+
+    [Test]
+    public async Task PhoneNumber_UpsertThenFind_RoundTripsEveryField()
+    {
+        var saved = await Numbers.UpsertAsync(SampleNumber());
+        Assert.That(saved.Id, Is.GreaterThan(0));
+        Assert.That(saved with { Id = 0 }, Is.EqualTo(SampleNumber()));
+        Assert.That(await Numbers.FindAsync("+14155551234"), Is.EqualTo(saved));
+        Assert.That(await Numbers.GetAsync(saved.Id), Is.EqualTo(saved));
+    }
+
+    [Test]
+    public async Task PhoneNumber_UpsertSameNumber_UpdatesInPlaceKeepingIdAndCreated()
+    {
+        var first = await Numbers.UpsertAsync(SampleNumber());
+        var second = await Numbers.UpsertAsync(SampleNumber() with { Carrier = "New", Created = T0.AddDays(5), Modified = T0.AddDays(5) });
+        Assert.That(second.Id, Is.EqualTo(first.Id));
+        Assert.That(second.Carrier, Is.EqualTo("New"));
+        Assert.That(second.Created, Is.EqualTo(T0));
+        Assert.That(second.Modified, Is.EqualTo(T0.AddDays(5)));
+        Assert.That((await Numbers.ListAsync(new PhoneNumberQuery())).TotalCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task PhoneNumber_ListFiltersAndPages_DeleteRemoves()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Numbers.UpsertAsync(SampleNumber($"+1415555000{i}") with { Modified = T0.AddMinutes(i), LineType = i % 2 == 0 ? LineTypes.Mobile : LineTypes.Landline });
+        }
+
+        var page = await Numbers.ListAsync(new PhoneNumberQuery { Limit = 2, Offset = 1 });
+        Assert.That(page.TotalCount, Is.EqualTo(5));
+        Assert.That(page.Items.Select(n => n.E164), Is.EqualTo(new[] { "+14155550003", "+14155550002" }));
+        Assert.That((await Numbers.ListAsync(new PhoneNumberQuery { LineType = LineTypes.Landline })).TotalCount, Is.EqualTo(2));
+        Assert.That((await Numbers.ListAsync(new PhoneNumberQuery { Contains = "0004" })).Items.Single().E164, Is.EqualTo("+14155550004"));
+        Assert.That((await Numbers.ListAsync(new PhoneNumberQuery { Contains = "%" })).TotalCount, Is.Zero, "LIKE wildcards are literal");
+
+        var victim = await Numbers.FindAsync("+14155550000");
+        Assert.That(await Numbers.DeleteAsync(victim!.Id), Is.True);
+        Assert.That(await Numbers.FindAsync("+14155550000"), Is.Null);
+    }
+
+    private static SmsMessage SampleMessage(string? providerId = "SM1", string? group = "acme") => new()
+    {
+        Group = group,
+        User = "u1",
+        ConfigId = 4,
+        Direction = SmsDirection.Outbound,
+        From = "+14155550100",
+        To = "+14155551234",
+        Body = "héllo 👋 ' ; --",
+        MediaUrls = ["https://example.com/a.png", "https://example.com/b.png"],
+        Status = SmsStatus.Queued,
+        Provider = "twilio",
+        ProviderMessageId = providerId,
+        ErrorCode = null,
+        Metadata = new Dictionary<string, string> { ["order"] = "42" },
+        Segments = 2,
+        Price = -0.0079m,
+        PriceUnit = "USD",
+        IsTest = false,
+        Created = T0,
+        Modified = T0,
+    };
+
+    [Test]
+    public async Task Sms_InsertThenGet_RoundTripsEveryField()
+    {
+        var saved = await Messages.InsertAsync(SampleMessage());
+        var read = await Messages.GetAsync(saved.Id);
+        Assert.That(read, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(read!.Body, Is.EqualTo("héllo 👋 ' ; --"));
+            Assert.That(read.MediaUrls, Is.EqualTo(SampleMessage().MediaUrls));
+            Assert.That(read.Metadata, Is.EqualTo(SampleMessage().Metadata));
+            Assert.That(read.Price, Is.EqualTo(-0.0079m));
+            Assert.That(read.Group, Is.EqualTo("acme"));
+            Assert.That(read.Created, Is.EqualTo(T0));
+            Assert.That(read.Status, Is.EqualTo(SmsStatus.Queued));
+            Assert.That(read.ConfigId, Is.EqualTo(4));
+        });
+        Assert.That((await Messages.FindByProviderIdAsync("twilio", "SM1"))!.Id, Is.EqualTo(saved.Id));
+    }
+
+    [Test]
+    public async Task Sms_DuplicateProviderId_IsRejectedOrDeduplicated()
+    {
+        await Messages.InsertAsync(SampleMessage());
+        Assert.ThrowsAsync<DuplicateMessageException>(() => Messages.InsertAsync(SampleMessage()));
+        var (existing, created) = await Messages.InsertIfNewAsync(SampleMessage() with { Body = "retry" });
+        Assert.That(created, Is.False);
+        Assert.That(existing.Body, Is.Not.EqualTo("retry"));
+        await Messages.InsertAsync(SampleMessage(providerId: null));
+        await Messages.InsertAsync(SampleMessage(providerId: null));
+        Assert.That((await Messages.ListAsync(new SmsQuery { Group = "acme" })).TotalCount, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Sms_UpdateAndAdvanceStatus()
+    {
+        var saved = await Messages.InsertAsync(SampleMessage());
+        Assert.That(await Messages.UpdateAsync(saved with { Status = SmsStatus.Sent, SentAt = T0, Modified = T0 }), Is.True);
+        var (outcome, message) = await Messages.AdvanceStatusAsync("twilio", "SM1", SmsStatus.Delivered, null, null, T0.AddMinutes(1));
+        Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.Updated));
+        Assert.That(message!.DeliveredAt, Is.EqualTo(T0.AddMinutes(1)));
+        (outcome, message) = await Messages.AdvanceStatusAsync("twilio", "SM1", SmsStatus.Sent, null, null, T0.AddMinutes(2));
+        Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.Ignored));
+        Assert.That(message!.Status, Is.EqualTo(SmsStatus.Delivered));
+        (outcome, _) = await Messages.AdvanceStatusAsync("twilio", "nope", SmsStatus.Sent, null, null, T0);
+        Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.NotFound));
+        Assert.That(await Messages.UpdateAsync(saved with { Id = 999 }), Is.False);
+    }
+
+    [Test]
+    public async Task Sms_AllPermutationsOfStatusReports_EndDelivered()
+    {
+        var statuses = new[] { SmsStatus.Queued, SmsStatus.Sent, SmsStatus.Delivered };
+        var permutations = new[] { new[] { 0, 1, 2 }, [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0] };
+        var n = 0;
+        foreach (var order in permutations)
+        {
+            var id = $"SMP{n++}";
+            await Messages.InsertAsync(SampleMessage(id) with { Status = SmsStatus.Accepted });
+            foreach (var index in order)
+            {
+                await Messages.AdvanceStatusAsync("twilio", id, statuses[index], null, null, T0);
+            }
+
+            Assert.That((await Messages.FindByProviderIdAsync("twilio", id))!.Status, Is.EqualTo(SmsStatus.Delivered), string.Join(",", order));
+        }
+    }
+
+    [Test]
+    public async Task Sms_ListFiltersByGroupDirectionStatusNumberAndDates()
+    {
+        await Messages.InsertAsync(SampleMessage("A", "acme") with { Created = T0 });
+        await Messages.InsertAsync(SampleMessage("B", "acme") with { Created = T0.AddHours(1), Direction = SmsDirection.Inbound, Status = SmsStatus.Received, To = "+14155550100", From = "+14155559999" });
+        await Messages.InsertAsync(SampleMessage("C", "globex") with { Created = T0.AddHours(2) });
+        await Messages.InsertAsync(SampleMessage("D", null) with { Created = T0.AddHours(3) });
+
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = "acme" })), Is.EqualTo(new[] { "B", "A" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = null })), Is.EqualTo(new[] { "D" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { AllGroups = true })), Is.EqualTo(new[] { "D", "C", "B", "A" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = "acme", Direction = SmsDirection.Inbound })), Is.EqualTo(new[] { "B" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = "acme", Status = SmsStatus.Queued })), Is.EqualTo(new[] { "A" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { AllGroups = true, Number = "+14155559999" })), Is.EqualTo(new[] { "B" }));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { AllGroups = true, CreatedFrom = T0.AddHours(1), CreatedTo = T0.AddHours(3) })), Is.EqualTo(new[] { "C", "B" }));
+        var page = await Messages.ListAsync(new SmsQuery { AllGroups = true, Offset = 1, Limit = 2 });
+        Assert.That(Ids(page), Is.EqualTo(new[] { "C", "B" }));
+        Assert.That(page.TotalCount, Is.EqualTo(4));
+        Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = "acme' OR '1'='1" })), Is.Empty);
+    }
+
+    [Test]
+    public async Task Config_RoundTripActiveRulesAndCredentials()
+    {
+        var config = await Configs.InsertAsync(new PhoneConfig
+        {
+            Name = "acme",
+            Group = "acme",
+            Provider = "aws",
+            AwsRegion = "eu-west-1",
+            AwsSenderId = "ACME",
+            AwsOriginationNumber = "+14155550100",
+            LookupEnabled = false,
+            LookupCacheDays = 7,
+            TestMode = true,
+            Created = T0,
+            Modified = T0,
+        });
+        Assert.That(config.Id, Is.GreaterThan(0));
+        Assert.That((await Configs.GetAsync(config.Id))!.AwsSenderId, Is.EqualTo("ACME"));
+        Assert.That((await Configs.FindActiveAsync("acme"))!.Id, Is.EqualTo(config.Id));
+        Assert.That(await Configs.FindActiveAsync(null), Is.Null);
+        Assert.That((await Configs.FindByOwnNumberAsync("+14155550100"))!.Id, Is.EqualTo(config.Id));
+
+        Assert.That(await Configs.GetCredentialsAsync(config.Id), Is.Null);
+        Assert.That(await Configs.SetCredentialsAsync(config.Id, [1, 2, 3]), Is.True);
+        Assert.That(await Configs.GetCredentialsAsync(config.Id), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That((await Configs.GetAsync(config.Id))!.HasCredentials, Is.True);
+        Assert.That(await Configs.SetCredentialsAsync(999, [1]), Is.False);
+
+        var second = await Configs.InsertAsync(new PhoneConfig { Name = "acme2", Group = "acme", TestMode = true, Created = T0, Modified = T0 });
+        Assert.That((await Configs.FindActiveAsync("acme"))!.Id, Is.EqualTo(second.Id));
+        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true })).Single().Id, Is.EqualTo(second.Id));
+        Assert.That(await Configs.DeleteAsync(config.Id), Is.True);
+        Assert.That(await Configs.GetCredentialsAsync(config.Id), Is.Null);
+    }
+
+    private static string?[] Ids(Page<SmsMessage> page) => [.. page.Items.Select(m => m.ProviderMessageId)];
+}
