@@ -20,7 +20,7 @@ public sealed class PhoneNormalizer
 
     // Results for repeated inputs are served from here; real traffic repeats the same few numbers a lot.
     // The bound keeps memory flat however many distinct inputs arrive.
-    private const int CacheCapacity = 4096;
+    internal const int CacheCapacity = 4096;
 
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private static readonly HashSet<string> SupportedRegions =
