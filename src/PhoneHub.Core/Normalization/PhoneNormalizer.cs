@@ -28,6 +28,10 @@ public sealed class PhoneNormalizer
 
     private readonly ConcurrentDictionary<(string Input, string Region), ParseOutcome> _cache = new();
 
+    // Our own count of the entries: ConcurrentDictionary.Count takes every one of the dictionary's locks (up to 1,024 as
+    // it grows), which made each cache miss cost several times the parse it was caching.
+    private int _cacheCount;
+
     /// <summary>A shared instance; the type holds no per-host state.</summary>
     public static PhoneNormalizer Shared { get; } = new();
 
@@ -36,7 +40,11 @@ public sealed class PhoneNormalizer
     /// <param name="defaultRegion">The ISO 3166-1 region used for numbers written without a country code (case-insensitive).</param>
     /// <returns>The number in E.164 form, for example <c>+14155551234</c>.</returns>
     /// <exception cref="InvalidPhoneNumberException">The input is not a valid phone number.</exception>
-    public string Normalize(string? input, string? defaultRegion = DefaultRegion) => Parse(input, defaultRegion).E164;
+    public string Normalize(string? input, string? defaultRegion = DefaultRegion)
+    {
+        var outcome = ParseCore(input, defaultRegion);
+        return outcome.E164 ?? throw new InvalidPhoneNumberException(input, outcome.Error, outcome.Region);
+    }
 
     /// <summary>Normalizes <paramref name="input"/> to E.164 without throwing.</summary>
     /// <param name="input">A phone number as a person wrote it.</param>
@@ -46,8 +54,8 @@ public sealed class PhoneNormalizer
     public bool TryNormalize(string? input, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? e164, string? defaultRegion = DefaultRegion)
     {
         var outcome = ParseCore(input, defaultRegion);
-        e164 = outcome.Number?.E164;
-        return outcome.Number is not null;
+        e164 = outcome.E164;
+        return e164 is not null;
     }
 
     /// <summary>Parses and validates <paramref name="input"/>.</summary>
@@ -58,7 +66,14 @@ public sealed class PhoneNormalizer
     public ParsedPhoneNumber Parse(string? input, string? defaultRegion = DefaultRegion)
     {
         var outcome = ParseCore(input, defaultRegion);
-        return outcome.Number ?? throw new InvalidPhoneNumberException(input, outcome.Error, outcome.Region);
+        if (outcome.Number is not { } number)
+        {
+            throw new InvalidPhoneNumberException(input, outcome.Error, outcome.Region);
+        }
+
+        // The formats and the kind cost several times the parse itself, and Normalize needs none of them: they are
+        // worked out on the first Parse of an input and kept with its cached outcome.
+        return outcome.Details ??= Describe(number, outcome.E164!);
     }
 
     /// <summary>Whether <paramref name="regionCode"/> is a region libphonenumber has metadata for (case-insensitive).</summary>
@@ -71,7 +86,7 @@ public sealed class PhoneNormalizer
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return new ParseOutcome(null, PhoneNumberError.Empty, defaultRegion);
+            return new ParseOutcome(PhoneNumberError.Empty, defaultRegion);
         }
 
         var region = defaultRegion is null ? null : defaultRegion.Trim().ToUpperInvariant();
@@ -82,14 +97,20 @@ public sealed class PhoneNormalizer
         }
 
         var outcome = ParseUncached(input, region);
-        if (_cache.Count >= CacheCapacity)
+        if (Volatile.Read(ref _cacheCount) >= CacheCapacity)
         {
             // Crude but O(1) amortised and allocation-free on the hit path: drop everything and refill with
             // what is hot now. A skewed workload is back to its working set after a few thousand calls.
+            // Racing threads may clear twice or count a little past the capacity: the bound stays within a few entries.
             _cache.Clear();
+            Volatile.Write(ref _cacheCount, 0);
         }
 
-        _cache.TryAdd(key, outcome);
+        if (_cache.TryAdd(key, outcome))
+        {
+            Interlocked.Increment(ref _cacheCount);
+        }
+
         return outcome;
     }
 
@@ -97,13 +118,13 @@ public sealed class PhoneNormalizer
     {
         if (region is not null && region.Length > 0 && !SupportedRegions.Contains(region))
         {
-            return new ParseOutcome(null, PhoneNumberError.UnknownRegion, region);
+            return new ParseOutcome(PhoneNumberError.UnknownRegion, region);
         }
 
         var cleaned = StripInvisible(input);
         if (cleaned.Length == 0)
         {
-            return new ParseOutcome(null, PhoneNumberError.Empty, region);
+            return new ParseOutcome(PhoneNumberError.Empty, region);
         }
 
         PhoneNumber parsed;
@@ -113,20 +134,25 @@ public sealed class PhoneNormalizer
         }
         catch (NumberParseException ex)
         {
-            return new ParseOutcome(null, MapParseError(ex.ErrorType), region);
+            return new ParseOutcome(MapParseError(ex.ErrorType), region);
         }
 
         if (!Util.IsValidNumber(parsed))
         {
-            return new ParseOutcome(null, MapValidation(Util.IsPossibleNumberWithReason(parsed)), region);
+            return new ParseOutcome(MapValidation(Util.IsPossibleNumberWithReason(parsed)), region);
         }
 
+        return new ParseOutcome(parsed, Util.Format(parsed, PhoneNumberFormat.E164), region);
+    }
+
+    private static ParsedPhoneNumber Describe(PhoneNumber parsed, string e164)
+    {
         var regionCode = Util.GetRegionCodeForNumber(parsed) ?? "001";
         var extension = parsed.HasExtension && parsed.Extension.Length > 0 ? parsed.Extension : null;
         // Formats describe the number itself; the extension is reported on its own.
         var bare = extension is null ? parsed : parsed.ToBuilder().ClearExtension().Build();
-        var number = new ParsedPhoneNumber(
-            E164: Util.Format(parsed, PhoneNumberFormat.E164),
+        return new ParsedPhoneNumber(
+            E164: e164,
             RegionCode: regionCode,
             CountryCallingCode: parsed.CountryCode,
             NationalNumber: Util.GetNationalSignificantNumber(parsed),
@@ -134,7 +160,6 @@ public sealed class PhoneNormalizer
             InternationalFormat: Util.Format(bare, PhoneNumberFormat.INTERNATIONAL),
             Kind: MapKind(Util.GetNumberType(parsed)),
             Extension: extension);
-        return new ParseOutcome(number, default, region);
     }
 
     // Text copied from chat apps and right-to-left pages carries direction marks and zero-width characters
@@ -198,5 +223,33 @@ public sealed class PhoneNormalizer
         _ => PhoneNumberKind.Unknown,
     };
 
-    private readonly record struct ParseOutcome(ParsedPhoneNumber? Number, PhoneNumberError Error, string? Region);
+    /// <summary>What an input parsed to: a valid number with its E.164 form, or why it is not one.</summary>
+    private sealed class ParseOutcome
+    {
+        public ParseOutcome(PhoneNumberError error, string? region)
+        {
+            Error = error;
+            Region = region;
+        }
+
+        public ParseOutcome(PhoneNumber number, string e164, string? region)
+        {
+            Number = number;
+            E164 = e164;
+            Region = region;
+        }
+
+        /// <summary>The parsed number; <see langword="null"/> when the input is not valid.</summary>
+        public PhoneNumber? Number { get; }
+
+        /// <summary>The E.164 form of <see cref="Number"/>.</summary>
+        public string? E164 { get; }
+
+        public PhoneNumberError Error { get; }
+
+        public string? Region { get; }
+
+        /// <summary>Formats and kind, filled in by the first <see cref="PhoneNormalizer.Parse"/>; a race only computes the same value twice.</summary>
+        public ParsedPhoneNumber? Details { get; set; }
+    }
 }
