@@ -13,6 +13,11 @@ namespace PhoneHub.Stores.Sqlite;
 public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
+    private readonly SqliteDurability _durability;
+
+    // synchronous is a setting of each SQLite connection, which the pool keeps open between uses: set it once per
+    // underlying handle, not on every open.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
     private volatile bool _migrated;
@@ -30,6 +35,7 @@ public sealed class SqliteDatabase : IDisposable
             DefaultTimeout = (int)Math.Ceiling(options.Value.BusyTimeout.TotalSeconds),
         };
         _connectionString = builder.ToString();
+        _durability = options.Value.Durability;
         _logger = logger;
     }
 
@@ -50,6 +56,12 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            {
+                await ConfigureAsync(connection, cancellationToken).ConfigureAwait(false);
+                _configured.AddOrUpdate(handle, this);
+            }
+
             return connection;
         }
         catch
@@ -57,6 +69,12 @@ public sealed class SqliteDatabase : IDisposable
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var sql = _durability == SqliteDurability.Full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+        await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Creates or upgrades the schema. Idempotent and safe to call from several processes at once.</summary>

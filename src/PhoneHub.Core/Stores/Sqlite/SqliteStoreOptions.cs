@@ -11,4 +11,25 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How long a statement waits for another writer's lock before failing. Default 30 seconds.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How hard SQLite works to make each commit survive a power cut. Default <see cref="SqliteDurability.Normal"/>,
+    /// SQLite's recommendation for write-ahead-log databases such as PhoneHub's.
+    /// </summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
+}
+
+/// <summary>SQLite's <c>synchronous</c> setting, as it applies to a database in write-ahead-log mode.</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// <c>synchronous=NORMAL</c>: a commit is written to the log without waiting for the disk; the log is flushed at
+    /// checkpoints. The database is never corrupted, and a process crash loses nothing; a power cut or an operating
+    /// system crash can roll back the last commits. Roughly ten to twenty times the write rate of <see cref="Full"/>
+    /// on an ordinary disk, because each commit does not wait for an fsync.
+    /// </summary>
+    Normal,
+
+    /// <summary><c>synchronous=FULL</c> (SQLite's own default): every commit waits for an fsync of the log, so it survives a power cut.</summary>
+    Full,
 }
