@@ -70,18 +70,17 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
 
     private async Task<PhoneNumber> LookupSlowAsync(ParsedPhoneNumber parsed, bool forceRefresh, string? group, CancellationToken cancellationToken)
     {
-        var config = await _configs.TryResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var key = (parsed.E164, forceRefresh);
-        var lazy = _inflight.GetOrAdd(key, k => new Lazy<Task<PhoneNumber>>(() => LoadAndForgetAsync(k, parsed, config)));
+        var lazy = _inflight.GetOrAdd(key, k => new Lazy<Task<PhoneNumber>>(() => LoadAndForgetAsync(k, parsed, group)));
         return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<PhoneNumber> LoadAndForgetAsync((string E164, bool Force) key, ParsedPhoneNumber parsed, PhoneConfig? config)
+    private async Task<PhoneNumber> LoadAndForgetAsync((string E164, bool Force) key, ParsedPhoneNumber parsed, string? group)
     {
         try
         {
             // The shared load is not tied to any one caller's token: a caller that gives up must not fail the others.
-            return await LoadAsync(parsed, config, key.Force).ConfigureAwait(false);
+            return await LoadAsync(parsed, group, key.Force).ConfigureAwait(false);
         }
         finally
         {
@@ -89,7 +88,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         }
     }
 
-    private async Task<PhoneNumber> LoadAsync(ParsedPhoneNumber parsed, PhoneConfig? config, bool forceRefresh)
+    private async Task<PhoneNumber> LoadAsync(ParsedPhoneNumber parsed, string? group, bool forceRefresh)
     {
         var now = _time.GetUtcNow();
         var stored = await _store.FindAsync(parsed.E164).ConfigureAwait(false);
@@ -100,6 +99,9 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
             return stored;
         }
 
+        // The group's config matters only from here on (whether and where to look up): a fresh stored record is
+        // served without reading it.
+        var config = await _configs.TryResolveAsync(group).ConfigureAwait(false);
         var (provider, providerConfig) = await FindLookupProviderAsync(config).ConfigureAwait(false);
         if (config is null || provider is null || providerConfig is null)
         {
