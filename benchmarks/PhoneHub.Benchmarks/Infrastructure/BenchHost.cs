@@ -8,6 +8,9 @@ namespace PhoneHub.Benchmarks.Infrastructure;
 /// <summary>A real PhoneHub container on a temporary SQLite file, the way a host builds it.</summary>
 internal sealed class BenchHost : IDisposable
 {
+    // Handles of the baselines' own pool that already have PhoneHub's synchronous setting.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
+
     private BenchHost(string directory, string connectionString, ServiceProvider services)
     {
         Directory = directory;
@@ -17,7 +20,10 @@ internal sealed class BenchHost : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>The connection string PhoneHub's store uses (pooled, same busy timeout), for baselines on the same file.</summary>
+    /// <summary>
+    /// A connection string to the same file with the settings PhoneHub's store uses, but its own pool (the busy timeout
+    /// differs by a second), so a baseline's connections are configured by the baseline alone.
+    /// </summary>
     public string ConnectionString { get; }
 
     public ServiceProvider Services { get; }
@@ -43,8 +49,27 @@ internal sealed class BenchHost : IDisposable
         var provider = services.BuildServiceProvider();
 
         // The same settings SqliteDatabase applies, so a baseline opens the same kind of pooled connection.
-        var connectionString = new SqliteConnectionStringBuilder($"Data Source={file}") { Pooling = true, DefaultTimeout = 30 }.ToString();
+        var connectionString = new SqliteConnectionStringBuilder($"Data Source={file}") { Pooling = true, DefaultTimeout = 31 }.ToString();
         return new BenchHost(directory, connectionString, provider);
+    }
+
+    /// <summary>
+    /// Opens a pooled connection for a hand-written baseline, with the same <c>synchronous</c> setting PhoneHub's store
+    /// uses (NORMAL), applied once per pooled handle as PhoneHub does.
+    /// </summary>
+    public async Task<SqliteConnection> OpenRawAsync()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            await command.ExecuteNonQueryAsync();
+            _configured.AddOrUpdate(handle, this);
+        }
+
+        return connection;
     }
 
     /// <summary>Creates the active default config (test mode unless a provider is given) and returns it.</summary>

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Caching.Memory;
 using PhoneHub.Benchmarks.Infrastructure;
 using PhoneHub.Lookup;
@@ -119,8 +118,7 @@ public class LookupStoreTierBenchmarks
         long sum = 0;
         foreach (var id in _ids)
         {
-            await using var connection = new SqliteConnection(_host!.ConnectionString);
-            await connection.OpenAsync();
+            await using var connection = await _host!.OpenRawAsync();
             var row = await connection.QuerySingleOrDefaultAsync<PhoneNumberRow>(SelectById, new { id });
             sum += row!.id;
         }

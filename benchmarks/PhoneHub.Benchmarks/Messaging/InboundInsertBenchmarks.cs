@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using PhoneHub.Benchmarks.Infrastructure;
 using PhoneHub.Messaging;
 
@@ -44,8 +43,7 @@ public class InboundInsertBenchmarks
     public async Task<int> RawDapperInsert()
     {
         var sid = "SMraw" + Interlocked.Increment(ref _next).ToString("D28", System.Globalization.CultureInfo.InvariantCulture);
-        await using var connection = new SqliteConnection(_host!.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await _host!.OpenRawAsync();
         return await connection.ExecuteAsync(RawInsert, new
         {
             config_id = _configId,

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace PhoneHub.Benchmarks.Harness;
+
+/// <summary>
+/// A local stand-in for Twilio's Messages endpoint on 127.0.0.1: <c>POST /2010-04-01/Accounts/{sid}/Messages.json</c>
+/// with a form body answers 201 and a Twilio-shaped JSON message, at once. Optionally checks each request against a
+/// callback first (used to prove the message was stored before the provider was called).
+/// </summary>
+internal sealed class MockProviderServer : IAsyncDisposable
+{
+    public const string AccountSid = "ACbench00000000000000000000000000";
+    public const string AuthToken = "bench-auth-token-0000000000000000";
+
+    private readonly WebApplication _app;
+    private long _requests;
+    private long _checkFailures;
+
+    private MockProviderServer(WebApplication app) => _app = app;
+
+    /// <summary>The base URL, for example <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The Messages endpoint of <see cref="AccountSid"/>.</summary>
+    public Uri MessagesUrl => new(BaseUrl, $"/2010-04-01/Accounts/{AccountSid}/Messages.json");
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long CheckFailures => Interlocked.Read(ref _checkFailures);
+
+    /// <summary>When set, runs for each request's form before answering; false counts a check failure.</summary>
+    public Func<IFormCollection, Task<bool>>? Check { get; set; }
+
+    public static async Task<MockProviderServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new MockProviderServer(app);
+        app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredServiceFromApp<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext context, string account)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var n = Interlocked.Increment(ref _requests);
+        if (Check is { } check && !await check(form))
+        {
+            Interlocked.Increment(ref _checkFailures);
+        }
+
+        var sid = "SM" + n.ToString("x32", CultureInfo.InvariantCulture);
+        var json = string.Create(CultureInfo.InvariantCulture,
+            $$"""{"sid":"{{sid}}","account_sid":"{{account}}","to":"{{form["To"]}}","from":"{{form["From"]}}","body":"ok","status":"queued","num_segments":"1","num_media":"0","price":null,"price_unit":"USD","error_code":null,"error_message":null,"direction":"outbound-api","api_version":"2010-04-01","uri":"/2010-04-01/Accounts/{{account}}/Messages/{{sid}}.json"}""");
+        return Results.Text(json, "application/json", statusCode: StatusCodes.Status201Created);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal static class ServiceProviderAppExtensions
+{
+    public static T GetRequiredServiceFromApp<T>(this IServiceProvider services) where T : notnull =>
+        (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException(typeof(T).Name));
+}
