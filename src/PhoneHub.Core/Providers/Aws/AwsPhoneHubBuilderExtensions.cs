@@ -50,12 +50,16 @@ public static class AwsPhoneHubBuilderExtensions
             services.TryAddSingleton<IAwsAmbientCredentials, AwsSdkDefaultCredentials>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsProvider, AwsSnsSmsProvider>());
 
-            // Publish: no retry handler (a host that adds one to every client through ConfigureHttpClientDefaults takes that risk on).
+            // The factory's default request logging is removed: at Trace level it hands every header value, the session token
+            // included, to structured logging providers (its redaction only masks the formatted text). AwsLog says what matters.
+            // Publish has no retry handler (a host that adds one to every client through ConfigureHttpClientDefaults takes that risk on).
             services.AddHttpClient(PublishHttpClientName, ConfigureClient)
-                .RedactLoggedHeaders(SecretHeaders);
+                .RedactLoggedHeaders(SecretHeaders)
+                .RemoveAllLoggers();
 
             services.AddHttpClient(ConnectionTestHttpClientName, ConfigureClient)
                 .RedactLoggedHeaders(SecretHeaders)
+                .RemoveAllLoggers()
                 .AddResilienceHandler("retry", static (pipeline, context) =>
                 {
                     var settings = context.ServiceProvider.GetRequiredService<IOptions<AwsSnsOptions>>().Value;
