@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
+using Microsoft.Extensions.Logging;
 
 namespace PhoneHub.Providers.Aws;
 
@@ -14,21 +15,29 @@ internal interface IAwsAmbientCredentials
 /// AWSSDK.Core's default chain: environment variables, the shared profile, web identity, and container or EC2 instance
 /// roles. Hosts on AWS then need no stored secrets. The SDK caches and refreshes what it resolves.
 /// </summary>
-internal sealed class AwsSdkDefaultCredentials : IAwsAmbientCredentials, IDisposable
+internal sealed class AwsSdkDefaultCredentials(ILogger<AwsSdkDefaultCredentials> logger) : IAwsAmbientCredentials, IDisposable
 {
     private readonly DefaultAWSCredentialsIdentityResolver _resolver = new();
 
     public async Task<AwsCredentials?> GetAsync(CancellationToken cancellationToken)
     {
-        ImmutableCredentials resolved;
+        ImmutableCredentials? resolved;
         try
         {
+            // No client config: PhoneHub has no SDK client; the chain then uses its defaults (profile "default" or AWS_PROFILE).
             var credentials = await _resolver.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
             resolved = await credentials.GetCredentialsAsync().ConfigureAwait(false);
         }
         catch (AmazonClientException)
         {
-            // The chain throws when no source has credentials; callers turn that into missing_credentials.
+            // The chain throws this when no source has credentials; callers turn that into missing_credentials.
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A broken profile file or an unreachable metadata service must not crash a send or a connection test.
+            // Only the exception's type is logged: SDK messages can quote profile contents.
+            AwsLog.DefaultChainFailed(logger, ex.GetType().Name);
             return null;
         }
 

@@ -25,4 +25,7 @@ internal static partial class AwsLog
 
     [LoggerMessage(406, LogLevel.Warning, "SNS connection test of config {ConfigId} could not reach SNS ({Reason}).")]
     public static partial void ConnectionTestUnreachable(ILogger logger, long configId, string reason);
+
+    [LoggerMessage(407, LogLevel.Warning, "The AWS default credential chain failed ({ExceptionType}); treated as no credentials.")]
+    public static partial void DefaultChainFailed(ILogger logger, string exceptionType);
 }

@@ -152,6 +152,23 @@ public sealed class AwsSnsSmsProviderTests
     }
 
     [Test]
+    public async Task SendAsync_NoAnswerWithinTimeout_StoresOutcomeUnknownAfterOneRequest()
+    {
+        using var t = await AwsSnsTestContext.CreateAsync(options: o => o.Timeout = TimeSpan.FromSeconds(1));
+        t.Sns.Respond = (_, _) => LoopbackResponse.NoAnswer();
+
+        var message = await t.Host.Get<ISmsService>().SendAsync(new SendSmsRequest { To = To, Body = "Hi" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.Status, Is.EqualTo(SmsStatus.Failed));
+            Assert.That(message.ErrorCode, Is.EqualTo("outcome_unknown"));
+            Assert.That(message.ErrorMessage, Does.Contain("timeout"));
+            Assert.That(t.Sns.Requests, Has.Count.EqualTo(1), "never re-sent");
+        });
+    }
+
+    [Test]
     public async Task SendAsync_SuccessWithoutMessageId_StoresOutcomeUnknown()
     {
         using var t = await AwsSnsTestContext.CreateAsync();

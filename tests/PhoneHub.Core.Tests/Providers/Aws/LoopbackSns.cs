@@ -9,7 +9,8 @@ namespace PhoneHub.Tests.Providers.Aws;
 /// <param name="Status">The HTTP status.</param>
 /// <param name="Body">The XML body.</param>
 /// <param name="Drop">Close the connection without answering, as a dropped network would.</param>
-public sealed record LoopbackResponse(int Status, string Body, bool Drop = false)
+/// <param name="Hang">Never answer (until the endpoint is disposed), as an overloaded server would.</param>
+public sealed record LoopbackResponse(int Status, string Body, bool Drop = false, bool Hang = false)
 {
     public static LoopbackResponse Published(string messageId) => new(200,
         $"""<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>{messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>""");
@@ -21,6 +22,8 @@ public sealed record LoopbackResponse(int Status, string Body, bool Drop = false
         $"""<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>{code}</Code><Message>{WebUtility.HtmlEncode(message)}</Message></Error><RequestId>req-1</RequestId></ErrorResponse>""");
 
     public static LoopbackResponse Dropped() => new(0, "", Drop: true);
+
+    public static LoopbackResponse NoAnswer() => new(0, "", Hang: true);
 }
 
 /// <summary>
@@ -101,6 +104,20 @@ public sealed class LoopbackSns : IDisposable
             {
                 // Reset rather than close gracefully, so the client sees a broken connection, not an empty answer.
                 client.LingerState = new LingerOption(true, 0);
+                return;
+            }
+
+            if (response.Hang)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Disposed.
+                }
+
                 return;
             }
 
