@@ -24,6 +24,9 @@ internal sealed class AwsSnsSmsProvider(
     public const string ApiVersion = "2010-03-31";
     private const int MaxStoredMessageLength = 300;
 
+    private const string MissingCredentialsText =
+        "No AWS credentials: store an access key for the config, or give the host credentials through the AWS default chain (environment variables, shared profile, container or instance role).";
+
     // Codes (and HTTP statuses) meaning the credentials themselves were refused.
     private static readonly HashSet<string> CredentialErrors = new(StringComparer.Ordinal)
     {
@@ -264,9 +267,6 @@ internal sealed class AwsSnsSmsProvider(
         var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
         return new Uri($"https://sns.{region}.{suffix}/");
     }
-
-    private const string MissingCredentialsText =
-        "No AWS credentials: store an access key for the config, or give the host credentials through the AWS default chain (environment variables, shared profile, container or instance role).";
 
     private async Task<AwsCredentials?> ResolveCredentialsAsync(ProviderContext context, CancellationToken cancellationToken)
     {
