@@ -49,8 +49,9 @@ internal static class AwsWebhookEndpoints
                 {
                     await sms.SendAsync(new SendSmsRequest { To = result.Message.From ?? "", Body = reply }, result.Message.Group, cancellationToken: http.RequestAborted).ConfigureAwait(false);
                 }
-                catch (PhoneHubException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // The inbound message is stored; a failed reply must not make SNS redeliver it.
                     WebhookLog.SnsReplyFailed(logger, ex, result.Message.Id);
                 }
             }

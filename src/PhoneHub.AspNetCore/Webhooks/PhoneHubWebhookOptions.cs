@@ -16,7 +16,7 @@ public sealed class PhoneHubWebhookOptions
     /// <summary>
     /// How long the auth tokens found for a receiving number or an account SID are kept in memory, so that a burst of
     /// webhooks does not decrypt credentials once per request. Default 1 minute; <see cref="TimeSpan.Zero"/> turns it off.
-    /// A rotated token is accepted at the latest after this time.
+    /// A rotated token is accepted at the latest after this time; a lookup that found no config is kept at most 5 seconds.
     /// </summary>
     public TimeSpan TwilioCredentialCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 

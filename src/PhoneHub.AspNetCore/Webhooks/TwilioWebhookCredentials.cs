@@ -36,6 +36,7 @@ internal sealed class TwilioWebhookCredentials(
     ILogger<TwilioWebhookCredentials> logger)
 {
     private const int MaxCachedEntries = 1024;
+    private static readonly TimeSpan NegativeCacheDuration = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, TwilioTenant Tenant)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The tenant that owns <paramref name="to"/>, the number that received an inbound message.</summary>
@@ -156,7 +157,9 @@ internal sealed class TwilioWebhookCredentials(
                 _cache.Clear();
             }
 
-            _cache[key] = (now + duration, tenant);
+            // "No match" is kept only briefly, so a config created moments ago is not refused for the whole duration.
+            var keep = tenant.Tokens.Count == 0 && duration > NegativeCacheDuration ? NegativeCacheDuration : duration;
+            _cache[key] = (now + keep, tenant);
         }
 
         return tenant;

@@ -206,6 +206,32 @@ public sealed class AwsWebhookTests
     }
 
     [Test]
+    public async Task Notification_HandlerReply_SentAsOutboundMessageOfTheGroup()
+    {
+        var handler = new RecordingInboundHandler("Thanks, got it");
+        await using var host = await WebhookTestHost.StartAsync(handler: handler);
+        host.Sns.ServeCertificate(CertUrl, CertificatePem);
+        // Test mode: the reply goes through the built-in test provider instead of SNS.
+        await host.Get<IPhoneConfigService>().CreateAsync(new PhoneConfig
+        {
+            Name = "aws", Group = "group-aws", Provider = PhoneProviders.Aws, AwsRegion = "us-east-1", AwsOriginationNumber = OurNumber, TestMode = true,
+        });
+        var envelope = Sign(Notification("inbound-reply"));
+
+        using (await PostAsync(host, envelope))
+        {
+        }
+
+        using (await PostAsync(host, envelope))
+        {
+        }
+
+        var outbound = await host.Get<PhoneHub.Messaging.ISmsService>().ListAsync(new SmsQuery { Group = "group-aws", Direction = PhoneHub.Messaging.SmsDirection.Outbound });
+        Assert.That(handler.Calls, Is.EqualTo(1));
+        Assert.That(outbound.Items.Select(m => (m.To, m.Body)), Is.EqualTo(new[] { ("+14155550999", "Thanks, got it") }));
+    }
+
+    [Test]
     public async Task Notification_CertificateCached_FetchedOnce()
     {
         await using var host = await StartAsync();
