@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
 using PhoneHub.Providers.Twilio;
@@ -319,6 +320,46 @@ public sealed class TwilioWebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var stored = await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, sid);
         Assert.That(stored!.Status, Is.EqualTo(SmsStatus.Sent));
+    }
+
+    [Test]
+    public async Task Status_UnknownStatusValue_OkAndUnchanged()
+    {
+        await using var host = await StartWithTenantsAsync();
+        var configA = (await host.Get<IPhoneConfigService>().ListAsync(new PhoneConfigQuery { Group = "group-a" })).Single();
+        const string sid = "SM000000000000000000000000000000b3";
+        await InsertOutboundAsync(host, sid, configA);
+
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm(sid, "teleported"), TokenA));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var stored = await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, sid);
+        Assert.That(stored!.Status, Is.EqualTo(SmsStatus.Queued));
+    }
+
+    [Test]
+    public async Task Inbound_NotFormEncoded_UnsupportedMediaType()
+    {
+        await using var host = await StartWithTenantsAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, InboundPath) { Content = new StringContent("{\"MessageSid\":\"SM1\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(TwilioRequestValidator.SignatureHeader, "AAAA");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+    }
+
+    [Test]
+    public async Task Inbound_GroupRequiresAuthorization_WebhookStaysAnonymous()
+    {
+        await using var host = await StartWithTenantsAsync();
+        // Hosts commonly lock the whole group down; providers cannot log in, so the webhooks must stay reachable.
+        var endpoints = host.App.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .Where(e => (e as Microsoft.AspNetCore.Routing.RouteEndpoint)?.RoutePattern.RawText?.Contains("webhook", StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.That(endpoints, Has.Count.EqualTo(3));
+        Assert.That(endpoints.Select(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>()), Has.All.Not.Null);
     }
 
     [Test]

@@ -31,12 +31,12 @@ public sealed class WebhookTestHost : IAsyncDisposable
         ConnectionString = connectionString;
         Logs = logs;
         Sns = sns;
-        Client = app.GetTestClient();
     }
 
     public WebApplication App { get; }
 
-    public HttpClient Client { get; }
+    /// <summary>A client of the test server, available once the host has started.</summary>
+    public HttpClient Client { get; private set; } = null!;
 
     public string ConnectionString { get; }
 
@@ -97,8 +97,19 @@ public sealed class WebhookTestHost : IAsyncDisposable
         }
 
         app.MapPhoneHub(Prefix);
-        await app.StartAsync();
-        return new WebhookTestHost(app, directory, connectionString, logs, sns);
+        var host = new WebhookTestHost(app, directory, connectionString, logs, sns);
+        try
+        {
+            await app.StartAsync();
+            host.Client = app.GetTestClient();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
@@ -132,7 +143,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
