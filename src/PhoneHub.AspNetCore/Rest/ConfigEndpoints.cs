@@ -35,7 +35,7 @@ internal static class ConfigEndpoints
             .WithName("PhoneHubCreateConfig")
             .WithSummary("Creates a config for the caller's group (or, with system_default and manage_groups, a system default)")
             .WithDescription("Credentials are not accepted here: set them with POST config/{id}/credentials.")
-            .Accepts<ConfigWriteRequest>("application/json")
+            .JsonBody<ConfigWriteRequest>()
             .Produces<ConfigResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
@@ -50,7 +50,7 @@ internal static class ConfigEndpoints
         config.MapPut("{id:long}", UpdateAsync)
             .WithName("PhoneHubUpdateConfig")
             .WithSummary("Updates a config (not its credentials); omitted fields keep their value")
-            .Accepts<ConfigWriteRequest>("application/json")
+            .JsonBody<ConfigWriteRequest>()
             .Produces<ConfigResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -75,7 +75,7 @@ internal static class ConfigEndpoints
             .WithSummary("Replaces a config's credentials (write-only)")
             .WithDescription("A JSON object of credential names to values, for example account_sid and auth_token (Twilio) or " +
                 "access_key_id and secret_access_key (AWS). Stored encrypted; no route ever returns them.")
-            .Accepts<Dictionary<string, string>>("application/json")
+            .JsonBody<Dictionary<string, string>>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

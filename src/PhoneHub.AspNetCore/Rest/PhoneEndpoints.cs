@@ -37,7 +37,7 @@ internal static class PhoneEndpoints
             .WithName("PhoneHubNormalize")
             .WithSummary("Normalizes a phone number to E.164")
             .WithDescription("Pure numbering-plan parsing: no provider is called and nothing is stored.")
-            .Accepts<NormalizeRequest>("application/json")
+            .JsonBody<NormalizeRequest>()
             .Produces<NormalizeResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
@@ -46,7 +46,7 @@ internal static class PhoneEndpoints
             .WithName("PhoneHubLookup")
             .WithSummary("Looks a phone number up through the shared cache")
             .WithDescription("Answers from the cache while it is fresh; otherwise asks the provider of the config that applies to the caller's group.")
-            .Accepts<LookupRequest>("application/json")
+            .JsonBody<LookupRequest>()
             .Produces<PhoneNumberResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status502BadGateway);
@@ -63,7 +63,7 @@ internal static class PhoneEndpoints
             .RequireAuthorization(PhoneHubPolicies.ManagePhoneNumbers)
             .WithName("PhoneHubCreatePhoneNumber")
             .WithSummary("Creates or updates the record of a number, identified by its E.164 form")
-            .Accepts<PhoneNumberWriteRequest>("application/json")
+            .JsonBody<PhoneNumberWriteRequest>()
             .Produces<PhoneNumberResponse>(StatusCodes.Status201Created)
             .Produces<PhoneNumberResponse>()
             .ProducesValidationProblem();
@@ -80,7 +80,7 @@ internal static class PhoneEndpoints
             .WithName("PhoneHubUpdatePhoneNumber")
             .WithSummary("Updates a phone-number record's descriptive fields")
             .WithDescription("Omitted fields keep their value; the number itself cannot change.")
-            .Accepts<PhoneNumberWriteRequest>("application/json")
+            .JsonBody<PhoneNumberWriteRequest>()
             .Produces<PhoneNumberResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -23,7 +23,7 @@ internal static class SmsEndpoints
             .WithName("PhoneHubSendSms")
             .WithSummary("Sends an SMS or MMS as the caller's group")
             .WithDescription("The message is recorded before the provider is called; a provider failure still answers 201 with status 'failed' and the error.")
-            .Accepts<SendSmsBody>("application/json")
+            .JsonBody<SendSmsBody>()
             .Produces<SmsMessageResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
