@@ -25,6 +25,8 @@ public sealed class PhoneRoutesTests
         using var response = await Viewer.PostAsync($"{Prefix}/phone/normalize", Json(new { phone_number = "(415) 555-2671", country_code = "US" }));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"e164\":\"+14155552671\""), "'+' is not escaped");
         var json = await ReadJsonAsync(response);
         Assert.That((string?)json["e164"], Is.EqualTo("+14155552671"));
         Assert.That((string?)json["national_format"], Is.Not.Null);
