@@ -143,6 +143,7 @@ internal static class PhoneEndpoints
         HttpContext http,
         [FromServices] IPhoneHub hub,
         [FromServices] IPhoneNumberStore store,
+        [FromServices] IPhoneLookupService lookups,
         [FromServices] TimeProvider time,
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
@@ -162,6 +163,7 @@ internal static class PhoneEndpoints
         // still asks the provider.
         var baseline = existing ?? MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
         var stored = await store.UpsertAsync(Apply(baseline, body) with { Modified = now }, http.RequestAborted).ConfigureAwait(false);
+        Forget(lookups, stored.E164);
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         RestLog.PhoneNumberChanged(loggers.Rest(), stored.Id, existing is null ? "created" : "updated", caller.User);
         if (existing is not null)
@@ -184,6 +186,7 @@ internal static class PhoneEndpoints
         HttpContext http,
         [FromServices] IPhoneHub hub,
         [FromServices] IPhoneNumberStore store,
+        [FromServices] IPhoneLookupService lookups,
         [FromServices] TimeProvider time,
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
@@ -207,22 +210,35 @@ internal static class PhoneEndpoints
         }
 
         var stored = await store.UpsertAsync(Apply(existing, body) with { Modified = time.GetUtcNow() }, http.RequestAborted).ConfigureAwait(false);
+        Forget(lookups, stored.E164);
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         RestLog.PhoneNumberChanged(loggers.Rest(), stored.Id, "updated", caller.User);
         return PhoneHubJson.Ok(PhoneNumberResponse.From(stored));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, HttpContext http, [FromServices] IPhoneNumberStore store, [FromServices] ILoggerFactory loggers)
+    private static async Task<IResult> DeleteAsync(
+        long id,
+        HttpContext http,
+        [FromServices] IPhoneNumberStore store,
+        [FromServices] IPhoneLookupService lookups,
+        [FromServices] ILoggerFactory loggers)
     {
-        if (!await store.DeleteAsync(id, http.RequestAborted).ConfigureAwait(false))
+        var existing = await store.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
+        if (existing is null || !await store.DeleteAsync(id, http.RequestAborted).ConfigureAwait(false))
         {
             return PhoneHubProblems.NotFound("phone number");
         }
+
+        Forget(lookups, existing.E164);
 
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         RestLog.PhoneNumberChanged(loggers.Rest(), id, "deleted", caller.User);
         return TypedResults.NoContent();
     }
+
+    // The default lookup service answers recent numbers from memory; a record changed here must not be served stale
+    // from there. A host's own lookup service keeps its own cache rules.
+    private static void Forget(IPhoneLookupService lookups, string e164) => (lookups as PhoneLookupService)?.Forget(e164);
 
     private static string? Region(string? countryCode) => string.IsNullOrWhiteSpace(countryCode) ? null : countryCode.Trim().ToUpperInvariant();
 
