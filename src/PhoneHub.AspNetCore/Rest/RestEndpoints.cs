@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using PhoneHub.AspNetCore.Authorization;
 using PhoneHub.AspNetCore.Errors;
 using PhoneHub.AspNetCore.Tenancy;
@@ -41,10 +42,20 @@ internal static class RestEndpoints
         var rest = group.MapGroup("")
             .WithMetadata(PhoneHubRestEndpointMetadata.Instance)
             .AddEndpointFilter<PhoneHubExceptionFilter>();
+        WarnIfResultHandlerReplaced(((IEndpointRouteBuilder)group).ServiceProvider);
         PhoneEndpoints.Map(rest);
         SmsEndpoints.Map(rest);
         ConfigEndpoints.Map(rest);
         return group;
+    }
+
+    private static void WarnIfResultHandlerReplaced(IServiceProvider services)
+    {
+        var handler = services.GetService<IAuthorizationMiddlewareResultHandler>();
+        if (handler is not null and not PhoneHubAuthorizationResultHandler)
+        {
+            RestLog.ResultHandlerReplaced(services.GetRequiredService<ILoggerFactory>().Rest(), handler.GetType().FullName ?? handler.GetType().Name);
+        }
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ internal static partial class RestLog
     [LoggerMessage(503, LogLevel.Information, "Config {ConfigId} {Action} by user {User} of group {Group}.")]
     public static partial void ConfigChanged(ILogger logger, long configId, string action, string? user, string? group);
 
+    [LoggerMessage(505, LogLevel.Warning, "The IAuthorizationMiddlewareResultHandler was replaced after AddAspNetCore() (by {HandlerType}); PhoneHub's 401 and 403 answers keep their status but get no problem body. Register your handler before AddPhoneHub(...).AddAspNetCore() to keep both.")]
+    public static partial void ResultHandlerReplaced(ILogger logger, string handlerType);
+
     [LoggerMessage(504, LogLevel.Information, "Phone number record {PhoneNumberId} {Action} by user {User}.")]
     public static partial void PhoneNumberChanged(ILogger logger, long phoneNumberId, string action, string? user);
 }

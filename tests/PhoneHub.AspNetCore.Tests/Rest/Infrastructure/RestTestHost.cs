@@ -49,7 +49,11 @@ public sealed class RestTestHost : IAsyncDisposable
 
     public IPhoneHub Hub => Services.GetRequiredService<IPhoneHub>();
 
-    public static async Task<RestTestHost> StartAsync(bool withEncryptionKey = true, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? configureApp = null)
+    public static async Task<RestTestHost> StartAsync(
+        bool withEncryptionKey = true,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? configureApp = null,
+        Action<WebApplicationBuilder>? configureBeforePhoneHub = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "phonehub-rest-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -60,6 +64,7 @@ public sealed class RestTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
+        configureBeforePhoneHub?.Invoke(builder);
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
         builder.Services.AddPhoneHub(o => o.EncryptionKey = withEncryptionKey ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null)
