@@ -40,14 +40,14 @@ internal static class ConfigEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        config.MapGet("{id:long}", GetAsync)
+        config.MapGet("{id}", GetAsync)
             .WithName("PhoneHubGetConfig")
             .WithSummary("Gets a config; credentials are never returned, only has_credentials")
             .Produces<ConfigResponse>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapPut("{id:long}", UpdateAsync)
+        config.MapPut("{id}", UpdateAsync)
             .WithName("PhoneHubUpdateConfig")
             .WithSummary("Updates a config (not its credentials); omitted fields keep their value")
             .JsonBody<ConfigWriteRequest>()
@@ -56,21 +56,21 @@ internal static class ConfigEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapDelete("{id:long}", DeleteAsync)
+        config.MapDelete("{id}", DeleteAsync)
             .WithName("PhoneHubDeleteConfig")
             .WithSummary("Deletes a config and its credentials")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapPost("{id:long}/test", TestAsync)
+        config.MapPost("{id}/test", TestAsync)
             .WithName("PhoneHubTestConfig")
             .WithSummary("Checks a config's connection to its provider")
             .Produces<ConnectionTestResponse>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        config.MapPost("{id:long}/credentials", SetCredentialsAsync)
+        config.MapPost("{id}/credentials", SetCredentialsAsync)
             .WithName("PhoneHubSetConfigCredentials")
             .WithSummary("Replaces a config's credentials (write-only)")
             .WithDescription("A JSON object of credential names to values, for example account_sid and auth_token (Twilio) or " +
@@ -122,19 +122,29 @@ internal static class ConfigEndpoints
         return PhoneHubJson.Ok(ConfigResponse.From(created), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, [FromServices] IPhoneConfigService configs)
+    private static async Task<IResult> GetAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var (config, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
         return denied ?? PhoneHubJson.Ok(ConfigResponse.From(config!));
     }
 
     private static async Task<IResult> UpdateAsync(
-        long id,
+        [FromRoute(Name = "id")] string rawId,
         HttpContext http,
         [FromServices] IPhoneConfigService configs,
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var (config, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
@@ -158,8 +168,13 @@ internal static class ConfigEndpoints
         return PhoneHubJson.Ok(ConfigResponse.From(updated));
     }
 
-    private static async Task<IResult> DeleteAsync(long id, HttpContext http, [FromServices] IPhoneConfigService configs, [FromServices] ILoggerFactory loggers)
+    private static async Task<IResult> DeleteAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs, [FromServices] ILoggerFactory loggers)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
@@ -176,8 +191,13 @@ internal static class ConfigEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> TestAsync(long id, HttpContext http, [FromServices] IPhoneConfigService configs)
+    private static async Task<IResult> TestAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
@@ -189,12 +209,17 @@ internal static class ConfigEndpoints
     }
 
     private static async Task<IResult> SetCredentialsAsync(
-        long id,
+        [FromRoute(Name = "id")] string rawId,
         HttpContext http,
         [FromServices] IPhoneConfigService configs,
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         // Access is checked before the body is read, so nobody learns anything about a config they cannot manage.
         var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
         if (denied is not null)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.OpenApi;
 
 namespace PhoneHub.AspNetCore.Rest;
@@ -20,5 +21,21 @@ internal static class OpenApiBodyExtensions
                 Required = true,
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
             };
+        });
+
+    /// <summary>Documents the <c>{id}</c> path parameters, which the handlers read as text (see <see cref="RouteIds"/>), as 64-bit integers.</summary>
+    public static TBuilder IdsAreIntegers<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in operation.Parameters ?? [])
+            {
+                if (parameter is OpenApiParameter { Name: "id", In: ParameterLocation.Path } id)
+                {
+                    id.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "1" };
+                }
+            }
+
+            return Task.CompletedTask;
         });
 }

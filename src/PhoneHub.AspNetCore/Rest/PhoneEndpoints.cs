@@ -68,14 +68,14 @@ internal static class PhoneEndpoints
             .Produces<PhoneNumberResponse>()
             .ProducesValidationProblem();
 
-        phone.MapGet("{id:long}", GetAsync)
+        phone.MapGet("{id}", GetAsync)
             .RequireAuthorization(PhoneHubPolicies.ViewPhoneNumbers)
             .WithName("PhoneHubGetPhoneNumber")
             .WithSummary("Gets a phone-number record")
             .Produces<PhoneNumberResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        phone.MapPut("{id:long}", UpdateAsync)
+        phone.MapPut("{id}", UpdateAsync)
             .RequireAuthorization(PhoneHubPolicies.ManagePhoneNumbers)
             .WithName("PhoneHubUpdatePhoneNumber")
             .WithSummary("Updates a phone-number record's descriptive fields")
@@ -85,7 +85,7 @@ internal static class PhoneEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        phone.MapDelete("{id:long}", DeleteAsync)
+        phone.MapDelete("{id}", DeleteAsync)
             .RequireAuthorization(PhoneHubPolicies.ManagePhoneNumbers)
             .WithName("PhoneHubDeletePhoneNumber")
             .WithSummary("Deletes a phone-number record")
@@ -175,14 +175,19 @@ internal static class PhoneEndpoints
         return PhoneHubJson.Ok(PhoneNumberResponse.From(stored), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, [FromServices] IPhoneNumberStore store)
+    private static async Task<IResult> GetAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneNumberStore store)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var number = await store.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
         return number is null ? PhoneHubProblems.NotFound("phone number") : PhoneHubJson.Ok(PhoneNumberResponse.From(number));
     }
 
     private static async Task<IResult> UpdateAsync(
-        long id,
+        [FromRoute(Name = "id")] string rawId,
         HttpContext http,
         [FromServices] IPhoneHub hub,
         [FromServices] IPhoneNumberStore store,
@@ -191,6 +196,11 @@ internal static class PhoneEndpoints
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var existing = await store.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
         if (existing is null)
         {
@@ -217,12 +227,17 @@ internal static class PhoneEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(
-        long id,
+        [FromRoute(Name = "id")] string rawId,
         HttpContext http,
         [FromServices] IPhoneNumberStore store,
         [FromServices] IPhoneLookupService lookups,
         [FromServices] ILoggerFactory loggers)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var existing = await store.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
         if (existing is null || !await store.DeleteAsync(id, http.RequestAborted).ConfigureAwait(false))
         {

@@ -68,3 +68,15 @@ internal sealed class QueryReader(IQueryCollection query)
 
     public void Error(string name, string message) => Errors[name] = [message];
 }
+
+/// <summary>
+/// Reads the <c>{id}</c> route value. Routes take it as text rather than with a <c>:long</c> constraint, so a malformed
+/// id gets a 400 problem from PhoneHub instead of routing's bare 404.
+/// </summary>
+internal static class RouteIds
+{
+    public static bool TryParse(string? raw, out long id) =>
+        long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    public static IResult Invalid() => Errors.PhoneHubProblems.Validation("id", "'id' must be a positive whole number.");
+}

@@ -41,7 +41,8 @@ internal static class RestEndpoints
         // A sub-group without a prefix, so the filter and metadata reach the REST routes and not the webhooks.
         var rest = group.MapGroup("")
             .WithMetadata(PhoneHubRestEndpointMetadata.Instance)
-            .AddEndpointFilter<PhoneHubExceptionFilter>();
+            .AddEndpointFilter<PhoneHubExceptionFilter>()
+            .IdsAreIntegers();
         WarnIfResultHandlerReplaced(((IEndpointRouteBuilder)group).ServiceProvider);
         PhoneEndpoints.Map(rest);
         SmsEndpoints.Map(rest);

@@ -36,7 +36,7 @@ internal static class SmsEndpoints
             .Produces<PageResponse<SmsMessageResponse>>()
             .ProducesValidationProblem();
 
-        sms.MapGet("{id:long}", GetAsync)
+        sms.MapGet("{id}", GetAsync)
             .RequireAuthorization(PhoneHubPolicies.ViewSms)
             .WithName("PhoneHubGetSms")
             .WithSummary("Gets one of the caller's group's messages")
@@ -132,8 +132,13 @@ internal static class SmsEndpoints
         });
     }
 
-    private static async Task<IResult> GetAsync(long id, HttpContext http, [FromServices] IPhoneHub hub)
+    private static async Task<IResult> GetAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneHub hub)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         var message = await hub.Messages.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
 

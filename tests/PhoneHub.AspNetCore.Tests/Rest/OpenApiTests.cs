@@ -39,6 +39,9 @@ public sealed class OpenApiTests
         Assert.That(normalize["responses"]?["400"], Is.Not.Null);
         Assert.That(paths[$"{prefix}/config/{{id}}/credentials"]!["post"]!["requestBody"], Is.Not.Null);
 
+        var idParameter = paths[$"{prefix}/sms/{{id}}"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "id")!;
+        Assert.That((string?)idParameter["schema"]?["type"], Is.EqualTo("integer"));
+
         // Wire names are snake_case whatever the host's JSON options are.
         Assert.That(text, Does.Contain("\"phone_number\"").And.Contain("\"to_number\"").And.Contain("\"has_credentials\""));
         Assert.That(text, Does.Not.Contain("\"phoneNumber\"").And.Not.Contain("\"hasCredentials\""));

@@ -128,6 +128,27 @@ public sealed class RestHostingTests
         Assert.That(again, Is.Not.EqualTo(id), "a deleted record is looked up anew, not served from memory");
     }
 
+    [TestCase("GET", "phone/abc")]
+    [TestCase("PUT", "phone/-1")]
+    [TestCase("DELETE", "phone/1.5")]
+    [TestCase("GET", "sms/0")]
+    [TestCase("GET", "config/abc")]
+    [TestCase("PUT", "config/99999999999999999999")]
+    [TestCase("DELETE", "config/x")]
+    [TestCase("POST", "config/x/test")]
+    [TestCase("POST", "config/x/credentials")]
+    public async Task IdRoutes_MalformedId_Return400Problem(string method, string path)
+    {
+        await using var host = await RestTestHost.StartAsync();
+        using var admin = host.Admin("g");
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"{Prefix}/{path}") { Content = method is "PUT" or "POST" ? Json(new { }) : null };
+
+        using var response = await admin.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, 400, "validation_failed");
+        Assert.That(problem["errors"]?["id"], Is.Not.Null);
+    }
+
     [Test]
     public void MapPhoneHub_WithoutAddAspNetCore_ThrowsSayingHowToFix()
     {
