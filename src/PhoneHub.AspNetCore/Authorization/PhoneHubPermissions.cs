@@ -69,7 +69,7 @@ public static class PhoneHubPolicies
 /// <summary>Claim types the default resolvers read.</summary>
 public static class PhoneHubClaimTypes
 {
-    /// <summary>A claim holding one permission name (or several separated by spaces), read by the default <see cref="IPhoneHubPermissionResolver"/>.</summary>
+    /// <summary>A claim holding one permission name (or several separated by spaces or commas), read by the default <see cref="IPhoneHubPermissionResolver"/>.</summary>
     public const string Permission = "permission";
 
     /// <summary>A claim holding the caller's group (organization), read by the default <see cref="Tenancy.IPhoneHubTenantResolver"/>.</summary>

@@ -22,7 +22,8 @@ internal static class RestEndpoints
         // Defaults only: a host's own resolvers, registered before or after, win.
         services.TryAddSingleton<IPhoneHubPermissionResolver, ClaimsPermissionResolver>();
         services.TryAddSingleton<IPhoneHubTenantResolver, ClaimsTenantResolver>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PhoneHubPermissionHandler>());
+        // Transient like ASP.NET Core's own handlers, so a host's resolver may be scoped (for example one that reads a database).
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IAuthorizationHandler, PhoneHubPermissionHandler>());
         services.AddAuthorization(options =>
         {
             foreach (var permission in PhoneHubPermissions.All)

@@ -24,7 +24,8 @@ public sealed class RestHostingTests
     {
         await using var host = await RestTestHost.StartAsync(configure: b =>
         {
-            b.Services.AddSingleton<IPhoneHubPermissionResolver, RolePermissionResolver>();
+            // Scoped, as a resolver that reads a database would be: the authorization handler must not capture it.
+            b.Services.AddScoped<IPhoneHubPermissionResolver, RolePermissionResolver>();
             b.Services.AddSingleton<IPhoneHubTenantResolver, HeaderTenantResolver>();
         });
         await host.CreateConfigAsync(null, "system default");
