@@ -43,7 +43,9 @@ internal static class RestEndpoints
         var rest = group.MapGroup("")
             .WithMetadata(PhoneHubRestEndpointMetadata.Instance)
             .AddEndpointFilter<PhoneHubExceptionFilter>()
-            .IdsAreIntegers();
+            .IdsAreIntegers()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         WarnIfResultHandlerReplaced(((IEndpointRouteBuilder)group).ServiceProvider);
         PhoneEndpoints.Map(rest);
         SmsEndpoints.Map(rest);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using PhoneHub.AspNetCore.Authorization;
 using PhoneHub.AspNetCore.Tests.Rest.Infrastructure;
 using static PhoneHub.AspNetCore.Authorization.PhoneHubPermissions;
 using static PhoneHub.AspNetCore.Tests.Rest.Infrastructure.RestTestHost;
@@ -127,7 +128,7 @@ public sealed class AuthorizationMatrixTests
     {
         var mapped = _host.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is not null)
+            .Where(e => e.Metadata.GetMetadata<PhoneHubRestEndpointMetadata>() is not null)
             .Select(e => $"{e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Single()} {e.RoutePattern.RawText!.Replace(Prefix + "/", "", StringComparison.Ordinal).Replace(":long", "", StringComparison.Ordinal).TrimEnd('/')}")
             .ToHashSet();
         var covered = Routes.Select(r => r.Name.Replace("{system id}", "{id}", StringComparison.Ordinal).Replace(" (system default)", "", StringComparison.Ordinal)).ToHashSet();

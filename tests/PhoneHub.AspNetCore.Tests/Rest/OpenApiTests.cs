@@ -37,6 +37,8 @@ public sealed class OpenApiTests
         Assert.That((string?)normalize["summary"], Is.Not.Empty);
         Assert.That(normalize["requestBody"]?["content"]?["application/json"], Is.Not.Null);
         Assert.That(normalize["responses"]?["400"], Is.Not.Null);
+        Assert.That(normalize["responses"]?["401"], Is.Not.Null);
+        Assert.That(normalize["responses"]?["403"], Is.Not.Null);
         Assert.That(paths[$"{prefix}/config/{{id}}/credentials"]!["post"]!["requestBody"], Is.Not.Null);
 
         var idParameter = paths[$"{prefix}/sms/{{id}}"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "id")!;
