@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using PhoneHub.AspNetCore.Rest;
 using PhoneHub.Configuration;
 using PhoneHub.Normalization;
@@ -14,7 +13,7 @@ namespace PhoneHub.AspNetCore.Errors;
 /// exception handling is, and never with a stack trace. The messages used are PhoneHub's own, written to be shown
 /// (they never contain credentials); anything unexpected becomes a bare 500 and goes to the log.
 /// </summary>
-internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers, IOptions<PhoneHubRestOptions> options) : IEndpointFilter
+internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpointFilter
 {
     private readonly ILogger _logger = loggers.Rest();
 
@@ -35,8 +34,8 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers, IOptions<P
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // The server's own body limit (Kestrel's) tripped before ours.
-            return PhoneHubProblems.BodyTooLarge(options.Value.MaxRequestBodySize);
+            // The server's own body limit (Kestrel's, set by the host) tripped before ours; its size is not ours to quote.
+            return PhoneHubProblems.BodyTooLarge(null);
         }
         catch (InvalidRequestBodyException ex)
         {

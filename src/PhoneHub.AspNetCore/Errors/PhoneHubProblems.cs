@@ -33,8 +33,12 @@ internal static class PhoneHubProblems
     public static ProblemHttpResult InvalidJson(string detail) =>
         Problem(StatusCodes.Status400BadRequest, "Invalid request body", detail, PhoneHubProblemCodes.InvalidJson);
 
-    public static ProblemHttpResult BodyTooLarge(long limit) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The request body must be at most {limit} bytes.", PhoneHubProblemCodes.BodyTooLarge);
+    public static ProblemHttpResult BodyTooLarge(long? limit) =>
+        Problem(
+            StatusCodes.Status413PayloadTooLarge,
+            "Request body too large",
+            limit is { } bytes ? $"The request body must be at most {bytes} bytes." : "The request body is larger than the server accepts.",
+            PhoneHubProblemCodes.BodyTooLarge);
 
     public static ProblemHttpResult NotFound(string what) =>
         Problem(StatusCodes.Status404NotFound, "Not found", $"The {what} does not exist.", PhoneHubProblemCodes.NotFound);

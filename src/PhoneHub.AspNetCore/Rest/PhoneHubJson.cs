@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using PhoneHub.AspNetCore.Errors;
 
 namespace PhoneHub.AspNetCore.Rest;
@@ -59,11 +60,27 @@ internal static class PhoneHubJson
             throw new RequestBodyTooLargeException(limit);
         }
 
+        // Let the server stop an oversized upload too, rather than drain up to its own (much larger) default.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit
+            && (sizeLimit.MaxRequestBodySize is null || sizeLimit.MaxRequestBodySize > limit))
+        {
+            sizeLimit.MaxRequestBodySize = limit;
+        }
+
         var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                throw new RequestBodyTooLargeException(limit);
+            }
+
             if (read == 0)
             {
                 break;
