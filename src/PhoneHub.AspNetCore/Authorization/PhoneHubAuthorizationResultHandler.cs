@@ -31,8 +31,19 @@ internal sealed class PhoneHubAuthorizationResultHandler(IAuthorizationMiddlewar
 
         var problem = context.Response.StatusCode == StatusCodes.Status401Unauthorized
             ? PhoneHubProblems.Unauthenticated()
-            : PhoneHubProblems.Forbidden("The caller lacks the permission this route requires.");
+            : PhoneHubProblems.Forbidden(Describe(policy));
         await problem.ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    // Names the permission the route needs (never what the caller holds), so a developer can fix the grant.
+    private static string Describe(AuthorizationPolicy policy)
+    {
+        var needed = policy.Requirements.OfType<PhoneHubPermissionRequirement>()
+            .Select(r => string.Join(" or ", PhoneHubPermissions.SatisfiedBy(r.Permission).Select(p => $"'{p}'")))
+            .ToList();
+        return needed.Count == 0
+            ? "The caller is not allowed to use this route."
+            : $"This route requires the {string.Join(" and ", needed)} permission.";
     }
 }
 

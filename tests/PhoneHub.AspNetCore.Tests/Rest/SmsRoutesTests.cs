@@ -77,7 +77,8 @@ public sealed class SmsRoutesTests
 
         using var response = await client.PostAsync($"{Prefix}/sms/send", Json(new { to_number = "+14155552671", body = "x" }));
 
-        await AssertProblemAsync(response, 403, "forbidden");
+        var problem = await AssertProblemAsync(response, 403, "forbidden");
+        Assert.That((string?)problem["detail"], Is.EqualTo("This route requires the 'manage_sms' permission."));
     }
 
     [Test]
