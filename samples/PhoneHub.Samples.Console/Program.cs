@@ -8,6 +8,7 @@ using PhoneHub.Configuration;
 using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
+using PhoneHub.Providers.Aws;
 using PhoneHub.Security;
 using PhoneHub.Stores;
 using PhoneHub.Stores.Sqlite;
@@ -84,11 +85,14 @@ static IHost BuildHost()
     // the CLI's own arguments are not configuration.
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    // Retry attempts are reported by PhoneHub itself (e.g. "failed: unreachable"); the pipeline's own lines are noise in a CLI.
+    builder.Logging.AddFilter("Polly", LogLevel.None);
 
     var database = Environment.GetEnvironmentVariable("PHONEHUB_SAMPLE_DB") ?? "phonehub-sample.db";
     builder.Services
         .AddPhoneHub(builder.Configuration.GetSection(PhoneHubOptions.SectionName))
-        .UseSqlite($"Data Source={database}");
+        .UseSqlite($"Data Source={database}")
+        .AddAws();
     builder.Services.PostConfigure<PhoneHubOptions>(options =>
     {
         if (string.IsNullOrWhiteSpace(options.EncryptionKey) && Environment.GetEnvironmentVariable("PHONEHUB_ENCRYPTION_KEY") is null)

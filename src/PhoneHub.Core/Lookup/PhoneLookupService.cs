@@ -204,6 +204,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         return (null, null);
     }
 
+    /// <summary>Drops a number from the memory tier after its stored record was changed or deleted outside a lookup.</summary>
+    /// <param name="e164">The number.</param>
+    internal void Forget(string e164) => _memory?.Remove(e164);
+
     private void Remember(PhoneNumber number, DateTimeOffset now)
     {
         if (_memory is null || number.LookupExpiresAt is not { } expires)

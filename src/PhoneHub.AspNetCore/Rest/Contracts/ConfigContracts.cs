@@ -1,0 +1,192 @@
+using System.Text.Json.Serialization;
+using PhoneHub.Configuration;
+using PhoneHub.Providers;
+
+namespace PhoneHub.AspNetCore.Rest.Contracts;
+
+/// <summary>Body of <c>POST config</c> and <c>PUT config/{id}</c>. Credentials are not part of it: see <c>POST config/{id}/credentials</c>.</summary>
+/// <remarks>On <c>PUT</c>, omitted fields keep their value and an empty string clears an optional one.</remarks>
+internal sealed class ConfigWriteRequest
+{
+    /// <summary>A name for people.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>The provider: <c>twilio</c>, <c>aws</c> or a custom provider's name.</summary>
+    [JsonPropertyName("provider")]
+    public string? Provider { get; init; }
+
+    /// <summary>Whether the config is in use; activating one deactivates the group's others. Default true.</summary>
+    [JsonPropertyName("is_active")]
+    public bool? IsActive { get; init; }
+
+    /// <summary>Create a system default (no group) instead of a config of the caller's group; needs <c>manage_groups</c>. Only on create.</summary>
+    [JsonPropertyName("system_default")]
+    public bool? SystemDefault { get; init; }
+
+    /// <summary>The Twilio sending number.</summary>
+    [JsonPropertyName("twilio_from_number")]
+    public string? TwilioFromNumber { get; init; }
+
+    /// <summary>The Twilio Messaging Service SID.</summary>
+    [JsonPropertyName("twilio_messaging_service_sid")]
+    public string? TwilioMessagingServiceSid { get; init; }
+
+    /// <summary>The AWS region.</summary>
+    [JsonPropertyName("aws_region")]
+    public string? AwsRegion { get; init; }
+
+    /// <summary>The SNS sender ID.</summary>
+    [JsonPropertyName("aws_sender_id")]
+    public string? AwsSenderId { get; init; }
+
+    /// <summary>The SNS origination number.</summary>
+    [JsonPropertyName("aws_origination_number")]
+    public string? AwsOriginationNumber { get; init; }
+
+    /// <summary>Whether lookups may call the provider. Default true.</summary>
+    [JsonPropertyName("lookup_enabled")]
+    public bool? LookupEnabled { get; init; }
+
+    /// <summary>How many days a lookup stays fresh. Default 30.</summary>
+    [JsonPropertyName("lookup_cache_days")]
+    public int? LookupCacheDays { get; init; }
+
+    /// <summary>When true nothing is sent to a provider. Default false.</summary>
+    [JsonPropertyName("test_mode")]
+    public bool? TestMode { get; init; }
+}
+
+/// <summary>A config as the routes show it: never its credentials, only whether it has them.</summary>
+internal sealed class ConfigResponse
+{
+    /// <summary>The config id.</summary>
+    [JsonPropertyName("id")]
+    public long Id { get; init; }
+
+    /// <summary>The owning group; null for a system default.</summary>
+    [JsonPropertyName("group")]
+    public string? Group { get; init; }
+
+    /// <summary>Whether this is a system default (no group).</summary>
+    [JsonPropertyName("system_default")]
+    public bool SystemDefault { get; init; }
+
+    /// <summary>A name for people.</summary>
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    /// <summary>Whether the config is in use.</summary>
+    [JsonPropertyName("is_active")]
+    public bool IsActive { get; init; }
+
+    /// <summary>The provider.</summary>
+    [JsonPropertyName("provider")]
+    public required string Provider { get; init; }
+
+    /// <summary>The Twilio sending number.</summary>
+    [JsonPropertyName("twilio_from_number")]
+    public string? TwilioFromNumber { get; init; }
+
+    /// <summary>The Twilio Messaging Service SID.</summary>
+    [JsonPropertyName("twilio_messaging_service_sid")]
+    public string? TwilioMessagingServiceSid { get; init; }
+
+    /// <summary>The AWS region.</summary>
+    [JsonPropertyName("aws_region")]
+    public string? AwsRegion { get; init; }
+
+    /// <summary>The SNS sender ID.</summary>
+    [JsonPropertyName("aws_sender_id")]
+    public string? AwsSenderId { get; init; }
+
+    /// <summary>The SNS origination number.</summary>
+    [JsonPropertyName("aws_origination_number")]
+    public string? AwsOriginationNumber { get; init; }
+
+    /// <summary>Whether lookups may call the provider.</summary>
+    [JsonPropertyName("lookup_enabled")]
+    public bool LookupEnabled { get; init; }
+
+    /// <summary>How many days a lookup stays fresh.</summary>
+    [JsonPropertyName("lookup_cache_days")]
+    public int LookupCacheDays { get; init; }
+
+    /// <summary>Whether nothing is sent to a provider.</summary>
+    [JsonPropertyName("test_mode")]
+    public bool TestMode { get; init; }
+
+    /// <summary>Whether encrypted credentials are stored.</summary>
+    [JsonPropertyName("has_credentials")]
+    public bool HasCredentials { get; init; }
+
+    /// <summary>When it was created.</summary>
+    [JsonPropertyName("created")]
+    public DateTimeOffset Created { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    [JsonPropertyName("modified")]
+    public DateTimeOffset Modified { get; init; }
+
+    public static ConfigResponse From(PhoneConfig c) => new()
+    {
+        Id = c.Id,
+        Group = c.Group,
+        SystemDefault = c.Group is null,
+        Name = c.Name,
+        IsActive = c.IsActive,
+        Provider = c.Provider,
+        TwilioFromNumber = c.TwilioFromNumber,
+        TwilioMessagingServiceSid = c.TwilioMessagingServiceSid,
+        AwsRegion = c.AwsRegion,
+        AwsSenderId = c.AwsSenderId,
+        AwsOriginationNumber = c.AwsOriginationNumber,
+        LookupEnabled = c.LookupEnabled,
+        LookupCacheDays = c.LookupCacheDays,
+        TestMode = c.TestMode,
+        HasCredentials = c.HasCredentials,
+        Created = c.Created,
+        Modified = c.Modified,
+    };
+}
+
+/// <summary>The configs the caller can see.</summary>
+internal sealed class ConfigListResponse
+{
+    /// <summary>The configs, by id.</summary>
+    [JsonPropertyName("items")]
+    public required IReadOnlyList<ConfigResponse> Items { get; init; }
+}
+
+/// <summary>Answer of <c>POST config/{id}/test</c>.</summary>
+internal sealed class ConnectionTestResponse
+{
+    /// <summary>Whether the provider accepted the config.</summary>
+    [JsonPropertyName("success")]
+    public bool Success { get; init; }
+
+    /// <summary>A stable error code when it failed.</summary>
+    [JsonPropertyName("error_code")]
+    public string? ErrorCode { get; init; }
+
+    /// <summary>A description for people.</summary>
+    [JsonPropertyName("message")]
+    public string? Message { get; init; }
+
+    /// <summary>The account's status at the provider.</summary>
+    [JsonPropertyName("account_status")]
+    public string? AccountStatus { get; init; }
+
+    /// <summary>The account's name at the provider.</summary>
+    [JsonPropertyName("account_name")]
+    public string? AccountName { get; init; }
+
+    public static ConnectionTestResponse From(ConnectionTestResult r) => new()
+    {
+        Success = r.Success,
+        ErrorCode = r.ErrorCode,
+        Message = r.Message,
+        AccountStatus = r.AccountStatus,
+        AccountName = r.AccountName,
+    };
+}

@@ -1,0 +1,14 @@
+namespace PhoneHub.AspNetCore.Rest;
+
+/// <summary>Settings of PhoneHub's REST routes.</summary>
+public sealed class PhoneHubRestOptions
+{
+    /// <summary>The largest request body accepted, in bytes; larger bodies get 413. Default 64 KiB, far above any valid request.</summary>
+    public long MaxRequestBodySize { get; set; } = RestOptionsDefaults.MaxRequestBodySize;
+}
+
+/// <summary>Defaults of <see cref="PhoneHubRestOptions"/>.</summary>
+internal static class RestOptionsDefaults
+{
+    public const long MaxRequestBodySize = 64 * 1024;
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using PhoneHub.Providers.Twilio;
+
+namespace PhoneHub.AspNetCore.Webhooks;
+
+/// <summary>Which Twilio webhook a request is for; it decides how the signing tenant is found.</summary>
+internal enum TwilioWebhookKind
+{
+    /// <summary>An inbound message: the tenant owns the <c>To</c> number.</summary>
+    Inbound,
+
+    /// <summary>A status callback: the tenant's account is <c>AccountSid</c>.</summary>
+    Status,
+}
+
+/// <summary>A Twilio webhook request whose signature was checked: its form and the configs whose tokens signed it.</summary>
+internal sealed record TwilioWebhookRequest(IReadOnlyDictionary<string, StringValues> Form, TwilioTenant Tenant)
+{
+    public string? Get(string name) => Form.TryGetValue(name, out var value) && !StringValues.IsNullOrEmpty(value) ? value.ToString() : null;
+}
+
+/// <summary>
+/// Lets a Twilio webhook through only when <c>X-Twilio-Signature</c> was made with an auth token of the tenant the
+/// request is about (see <see cref="TwilioWebhookCredentials"/>), over the public URL (see <see cref="PublicRequestUrl"/>).
+/// Reads the form itself, with a size limit, and hands it on as a <see cref="TwilioWebhookRequest"/> feature.
+/// </summary>
+internal sealed class TwilioSignatureFilter(TwilioWebhookKind kind) : IEndpointFilter
+{
+    private const string FormContentType = "application/x-www-form-urlencoded";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var logger = services.GetRequiredService<ILogger<TwilioSignatureFilter>>();
+        var options = services.GetRequiredService<IOptions<PhoneHubWebhookOptions>>().Value;
+        var path = http.Request.Path.Value ?? "";
+
+        if (http.Request.ContentType is not { } contentType || !contentType.StartsWith(FormContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            WebhookLog.TwilioRejected(logger, path, "not form-encoded");
+            return WebhookResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Twilio webhooks are form-encoded.", "unsupported_media_type");
+        }
+
+        var body = await WebhookBody.ReadAsync(http, options.MaxBodyBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            WebhookLog.BodyTooLarge(logger, path, options.MaxBodyBytes);
+            return WebhookResults.TooLarge(options.MaxBodyBytes);
+        }
+
+        // FormReader decodes '+' and %XX, giving the values Twilio signed; Twilio always sends UTF-8.
+        Dictionary<string, StringValues> form;
+        try
+        {
+            form = new FormReader(Encoding.UTF8.GetString(body)).ReadForm();
+        }
+        catch (InvalidDataException)
+        {
+            return WebhookResults.BadRequest("The form could not be read.");
+        }
+
+        var signature = http.Request.Headers[TwilioRequestValidator.SignatureHeader].ToString();
+        if (string.IsNullOrEmpty(signature))
+        {
+            WebhookLog.TwilioRejected(logger, path, "no X-Twilio-Signature header");
+            return WebhookResults.InvalidSignature("The X-Twilio-Signature header is required.");
+        }
+
+        var credentials = services.GetRequiredService<TwilioWebhookCredentials>();
+        var tenant = kind == TwilioWebhookKind.Inbound
+            ? await credentials.ForReceivingNumberAsync(Value(form, "To"), http.RequestAborted).ConfigureAwait(false)
+            : await credentials.ForAccountAsync(Value(form, "AccountSid"), http.RequestAborted).ConfigureAwait(false);
+        if (tenant.Tokens.Count == 0)
+        {
+            WebhookLog.TwilioNoCredentials(logger, path, "twilio", kind == TwilioWebhookKind.Inbound ? "by receiving number" : "by account SID");
+            return WebhookResults.InvalidSignature("The request's signature could not be verified.");
+        }
+
+        var parameters = form.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
+        var publicBaseUrl = services.GetRequiredService<IOptions<PhoneHubOptions>>().Value.PublicBaseUrl;
+        var valid = PublicRequestUrl.Build(http.Request, publicBaseUrl)
+            .Any(url => TwilioRequestValidator.IsValid(url, parameters, signature, tenant.Tokens));
+        if (!valid)
+        {
+            WebhookLog.TwilioRejected(logger, path, "signature does not match");
+            return WebhookResults.InvalidSignature("The request's signature could not be verified.");
+        }
+
+        http.Features.Set(new TwilioWebhookRequest(form, tenant));
+        return await next(context).ConfigureAwait(false);
+    }
+
+    private static string? Value(Dictionary<string, StringValues> form, string name) =>
+        form.TryGetValue(name, out var value) ? value.ToString() : null;
+}

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PhoneHub.Configuration;
+using PhoneHub.Messaging;
+using PhoneHub.Security;
+using PhoneHub.Stores.Sqlite;
+
+namespace PhoneHub.AspNetCore.Tests.Webhooks;
+
+/// <summary>
+/// A real ASP.NET Core host (TestServer) with PhoneHub on a temporary SQLite file, <c>MapPhoneHub()</c>, captured logs,
+/// and a fake handler behind the SNS certificate client.
+/// </summary>
+public sealed class WebhookTestHost : IAsyncDisposable
+{
+    public const string Prefix = "/api/phonehub";
+
+    private readonly string _directory;
+
+    private WebhookTestHost(WebApplication app, string directory, string connectionString, CapturingLoggerProvider logs, FakeSnsHandler sns)
+    {
+        App = app;
+        _directory = directory;
+        ConnectionString = connectionString;
+        Logs = logs;
+        Sns = sns;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>A client of the test server, available once the host has started.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public string ConnectionString { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public FakeSnsHandler Sns { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<WebhookTestHost> StartAsync(
+        Action<PhoneHubOptions>? configureHub = null,
+        Action<PhoneHubWebhookOptions>? configureWebhooks = null,
+        bool forwardedHeaders = false,
+        IInboundSmsHandler? handler = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "phonehub-webhook-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var connectionString = $"Data Source={Path.Combine(directory, "phonehub.db")}";
+        var logs = new CapturingLoggerProvider();
+        var sns = new FakeSnsHandler();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddProblemDetails();
+        builder.Services
+            .AddPhoneHub(o =>
+            {
+                o.EncryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+                configureHub?.Invoke(o);
+            })
+            .UseSqlite(connectionString)
+            .AddAspNetCore()
+            .ConfigureWebhooks(o => configureWebhooks?.Invoke(o));
+        builder.Services.AddHttpClient(PhoneHubWebhookOptions.SnsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sns);
+        if (handler is not null)
+        {
+            builder.Services.AddSingleton(handler);
+        }
+
+        if (forwardedHeaders)
+        {
+            builder.Services.Configure<ForwardedHeadersOptions>(o =>
+            {
+                o.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+                // The test server has no remote address to match against a known proxy.
+                o.KnownIPNetworks.Clear();
+                o.KnownProxies.Clear();
+            });
+        }
+
+        var app = builder.Build();
+        if (forwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        app.MapPhoneHub(Prefix);
+        var host = new WebhookTestHost(app, directory, connectionString, logs, sns);
+        try
+        {
+            await app.StartAsync();
+            host.Client = app.GetTestClient();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Creates an active config for <paramref name="group"/> with stored credentials.</summary>
+    public async Task<PhoneConfig> AddTwilioConfigAsync(string group, string fromNumber, string accountSid, string authToken)
+    {
+        var configs = Get<IPhoneConfigService>();
+        var config = await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Twilio, TwilioFromNumber = fromNumber });
+        await configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio(accountSid, authToken));
+        return config;
+    }
+
+    public async Task<PhoneConfig> AddAwsConfigAsync(string group, string originationNumber)
+    {
+        var configs = Get<IPhoneConfigService>();
+        return await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Aws, AwsRegion = "us-east-1", AwsOriginationNumber = originationNumber });
+    }
+
+    /// <summary>Counts stored messages with a provider id, straight from the database.</summary>
+    public async Task<long> CountRowsAsync(string provider, string providerMessageId)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sms_messages WHERE provider = $provider AND provider_message_id = $id";
+        command.Parameters.AddWithValue("$provider", provider);
+        command.Parameters.AddWithValue("$id", providerMessageId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A pooled handle may linger; the OS cleans the temp folder.
+        }
+    }
+}
+
+/// <summary>Keeps every log line (message, state values and exception text) for leak checks.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public string AllText => string.Join("\n", _lines);
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} {{{values}}} {exception}");
+        }
+    }
+}
+
+/// <summary>Stands in for SNS's certificate host and subscription endpoint; records every request.</summary>
+public sealed class FakeSnsHandler : HttpMessageHandler
+{
+    private readonly ConcurrentDictionary<string, string> _certificates = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<Uri> Requests { get; } = new();
+
+    public void ServeCertificate(string url, string pem) => _certificates[url] = pem;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(request.RequestUri!);
+        if (_certificates.TryGetValue(request.RequestUri!.AbsoluteUri, out var pem))
+        {
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(pem) });
+        }
+
+        if (request.RequestUri.Query.Contains("Action=ConfirmSubscription", StringComparison.Ordinal))
+        {
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<ConfirmSubscriptionResponse/>") });
+        }
+
+        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound));
+    }
+}
+
+/// <summary>Records calls and answers a fixed reply.</summary>
+public sealed class RecordingInboundHandler(string? reply) : IInboundSmsHandler
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public ValueTask<string?> HandleAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return ValueTask.FromResult(reply);
+    }
+}
