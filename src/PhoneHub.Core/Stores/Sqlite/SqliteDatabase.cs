@@ -20,6 +20,10 @@ public sealed class SqliteDatabase : IDisposable
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
+
+    // SQLite lets one connection write at a time. A second writer gets SQLITE_BUSY at once, and Microsoft.Data.Sqlite
+    // then sleeps 150 ms before retrying, so concurrent writes from this process queue here instead, asynchronously.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _migrated;
 
     /// <summary>Creates the database accessor.</summary>
@@ -77,6 +81,18 @@ public sealed class SqliteDatabase : IDisposable
         await connection.ExecuteAsync(new CommandDefinition(sql, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits for this process's turn to write; dispose the result (after the connection) to let the next writer in.
+    /// Other processes writing to the same file still meet SQLite's own locking and the busy timeout.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The turn.</returns>
+    internal async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeGate);
+    }
+
     /// <summary>Creates or upgrades the schema. Idempotent and safe to call from several processes at once.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The schema version after the call.</returns>
@@ -127,5 +143,15 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _migrationLock.Dispose();
+    public void Dispose()
+    {
+        _migrationLock.Dispose();
+        _writeGate.Dispose();
+    }
+
+    /// <summary>A turn to write, from <see cref="EnterWriteAsync"/>.</summary>
+    internal readonly struct WriteTurn(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 }

@@ -86,6 +86,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
     public async Task<PhoneConfig> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -103,6 +104,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
     public async Task<PhoneConfig?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -119,12 +121,14 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_configs WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
     }
 
     public async Task<bool> SetCredentialsAsync(long id, byte[]? ciphertext, CancellationToken cancellationToken = default)
     {
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE phone_configs SET credentials = @ciphertext WHERE id = @id;",

@@ -61,6 +61,7 @@ internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNu
     public async Task<PhoneNumber> UpsertAsync(PhoneNumber number, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Upsert, Row.From(number), cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row.ToModel();
@@ -86,6 +87,7 @@ internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNu
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_numbers WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
     }

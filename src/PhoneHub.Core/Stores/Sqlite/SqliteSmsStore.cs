@@ -23,12 +23,14 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_message_id, " +
         "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified";
 
-    private const string Insert = $"INSERT INTO sms_messages ({InsertColumns}) VALUES ({InsertValues}) RETURNING {Columns};";
+    // Inserts return only the new id: every other column holds exactly the value bound, so the stored message is the
+    // bound row read back through the same conversions, without the cost of selecting and mapping 23 columns.
+    private const string Insert = $"INSERT INTO sms_messages ({InsertColumns}) VALUES ({InsertValues}) RETURNING id;";
 
     private const string InsertIfNew = $"""
         INSERT INTO sms_messages ({InsertColumns}) VALUES ({InsertValues})
         ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
-        RETURNING {Columns};
+        RETURNING id;
         """;
 
     private const string Update = """
@@ -71,10 +73,12 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
     public async Task<SmsMessage> InsertAsync(SmsMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Insert, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var row = Row.From(message);
+            row.id = await connection.QuerySingleAsync<long>(new CommandDefinition(Insert, row, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return row.ToModel();
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
@@ -88,11 +92,14 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(message.Provider, "message.Provider");
         ArgumentException.ThrowIfNullOrEmpty(message.ProviderMessageId, "message.ProviderMessageId");
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(InsertIfNew, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (inserted is not null)
+        var row = Row.From(message);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(InsertIfNew, row, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (id is { } newId)
         {
-            return (inserted.ToModel(), true);
+            row.id = newId;
+            return (row.ToModel(), true);
         }
 
         var existing = await connection.QuerySingleAsync<Row>(new CommandDefinition(
@@ -105,6 +112,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
     public async Task<bool> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -129,6 +137,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
         var rank = SmsStatuses.Rank(status);
         var earlier = SmsStatuses.All.Where(s => s.Rank < rank).Select(s => s.Status.ToWireName()).ToArray();
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             Advance,
