@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace PhoneHub.Benchmarks.Harness;
@@ -34,6 +35,9 @@ internal sealed class MockProviderServer : IAsyncDisposable
 
     public long CheckFailures => Interlocked.Read(ref _checkFailures);
 
+    /// <summary>How long the mock takes to answer, like a provider's round trip; zero by default (pure overhead).</summary>
+    public TimeSpan Latency { get; set; }
+
     /// <summary>When set, runs for each request's form before answering; false counts a check failure.</summary>
     public Func<IFormCollection, Task<bool>>? Check { get; set; }
 
@@ -46,8 +50,7 @@ internal sealed class MockProviderServer : IAsyncDisposable
         var server = new MockProviderServer(app);
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", server.HandleAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredServiceFromApp<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        server.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return server;
     }
 
@@ -58,6 +61,11 @@ internal sealed class MockProviderServer : IAsyncDisposable
         if (Check is { } check && !await check(form))
         {
             Interlocked.Increment(ref _checkFailures);
+        }
+
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency);
         }
 
         var sid = "SM" + n.ToString("x32", CultureInfo.InvariantCulture);
@@ -71,10 +79,4 @@ internal sealed class MockProviderServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-}
-
-internal static class ServiceProviderAppExtensions
-{
-    public static T GetRequiredServiceFromApp<T>(this IServiceProvider services) where T : notnull =>
-        (T)(services.GetService(typeof(T)) ?? throw new InvalidOperationException(typeof(T).Name));
 }

@@ -23,6 +23,7 @@ internal static class SendOverheadCommand
         var concurrency = Option(args, "--concurrency", 16);
         var perRound = Option(args, "--messages", 2_000);
         var rounds = Option(args, "--rounds", 5);
+        var latency = TimeSpan.FromMilliseconds(Option(args, "--latency-ms", 0));
 
         await using var mock = await MockProviderServer.StartAsync();
         using var host = BenchHost.Create(configureServices: s =>
@@ -77,6 +78,7 @@ internal static class SendOverheadCommand
         Console.WriteLine($"persisted before the provider call: {200 - mock.CheckFailures}/200 {(stored ? "OK" : "FAILED")}");
 
         // 2. Warm both paths, then alternate measured rounds.
+        mock.Latency = latency;
         await RunAsync(RawSend, perRound / 2, concurrency);
         await RunAsync(HubSend, perRound / 2, concurrency);
         var rawRates = new List<double>();
@@ -91,7 +93,7 @@ internal static class SendOverheadCommand
         var hubMedian = Median(hubRates);
         var ratio = hubMedian / rawMedian;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"send overhead, {concurrency} concurrent, {rounds} rounds of {perRound} messages each:"));
+            $"send overhead, {concurrency} concurrent, {rounds} rounds of {perRound} messages each, mock answers after {latency.TotalMilliseconds:0} ms:"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  raw HttpClient POST: median {rawMedian:0} msg/s (rounds {string.Join(", ", rawRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
