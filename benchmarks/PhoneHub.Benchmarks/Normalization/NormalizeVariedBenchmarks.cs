@@ -41,6 +41,33 @@ public class NormalizeVariedBenchmarks
         return ok;
     }
 
+    /// <summary>
+    /// libphonenumber by hand with the validation PhoneHub promises: <c>Parse</c>, <c>IsValidNumber</c>, then
+    /// <c>Format(E164)</c>. Not a target: it shows how much of the gap to the baseline is validation.
+    /// </summary>
+    /// <returns>How many inputs were valid.</returns>
+    [Benchmark(OperationsPerInvoke = Size)]
+    public int RawParseValidateFormat()
+    {
+        var ok = 0;
+        foreach (var (input, region) in _corpus)
+        {
+            try
+            {
+                var parsed = Util.Parse(input, region);
+                if (Util.IsValidNumber(parsed))
+                {
+                    ok += Util.Format(parsed, PhoneNumberFormat.E164).Length > 0 ? 1 : 0;
+                }
+            }
+            catch (NumberParseException)
+            {
+            }
+        }
+
+        return ok;
+    }
+
     /// <summary><see cref="PhoneNormalizer.TryNormalize"/> on the same inputs (validation included), cold cache.</summary>
     /// <returns>How many inputs were valid.</returns>
     [Benchmark(OperationsPerInvoke = Size)]

@@ -137,7 +137,7 @@ public sealed class PhoneNormalizer
             return new ParseOutcome(MapParseError(ex.ErrorType), region);
         }
 
-        if (!Util.IsValidNumber(parsed))
+        if (!NumberValidity.IsValid(parsed))
         {
             return new ParseOutcome(MapValidation(Util.IsPossibleNumberWithReason(parsed)), region);
         }
