@@ -26,7 +26,8 @@ public sealed class PhoneNormalizer
     private static readonly HashSet<string> SupportedRegions =
         new(Util.GetSupportedRegions(), StringComparer.OrdinalIgnoreCase);
 
-    private readonly ConcurrentDictionary<(string Input, string Region), ParseOutcome> _cache = new();
+    // Sized for its bound up front, so refilling after a clear does not go through a series of resizes.
+    private readonly ConcurrentDictionary<(string Input, string Region), ParseOutcome> _cache = new(Environment.ProcessorCount, CacheCapacity + 1);
 
     // Our own count of the entries: ConcurrentDictionary.Count takes every one of the dictionary's locks (up to 1,024 as
     // it grows), which made each cache miss cost several times the parse it was caching.
