@@ -64,8 +64,10 @@ public static class TwilioPhoneHubBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsSemanticValidator>());
 
         // Message creates are not idempotent: a retry after a timeout or 5xx could send the text twice.
-        // Only a per-attempt timeout guards them.
+        // Only a per-attempt timeout guards them. Resilience handlers a host added to every client
+        // (ConfigureHttpClientDefaults) are removed first, so they cannot bring retries back.
         services.AddHttpClient(TwilioHttpClientNames.Messages, ConfigureClient)
+            .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Messages, (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value;
@@ -74,14 +76,29 @@ public static class TwilioPhoneHubBuilderExtensions
             });
 
         // Reads are safe to repeat: retry 429 (honouring Retry-After), 408, 5xx and network failures.
+        // Host-wide handlers are removed here too: two retry layers would multiply attempts against Twilio's limits.
         services.AddHttpClient(TwilioHttpClientNames.Lookups, ConfigureClient)
+            .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Lookups, ConfigureRetryingPipeline);
         services.AddHttpClient(TwilioHttpClientNames.Api, ConfigureClient)
+            .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Api, ConfigureRetryingPipeline);
 
         services.TryAddSingleton<TwilioProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsProvider, TwilioProvider>(sp => sp.GetRequiredService<TwilioProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPhoneLookupProvider, TwilioProvider>(sp => sp.GetRequiredService<TwilioProvider>()));
+    }
+
+    /// <summary>Drops resilience handlers added before ours (the host's client defaults); ours is added after this runs.</summary>
+    private static void RemoveEarlierResilienceHandlers(IList<DelegatingHandler> handlers, IServiceProvider services)
+    {
+        for (var i = handlers.Count - 1; i >= 0; i--)
+        {
+            if (handlers[i] is ResilienceHandler)
+            {
+                handlers.RemoveAt(i);
+            }
+        }
     }
 
     private static void ConfigureClient(HttpClient client)

@@ -123,7 +123,7 @@ internal sealed partial class TwilioProvider(
 
         using var httpRequest = new HttpRequestMessage(HttpMethod.Get, LookupUrl(e164));
         auth.Apply(httpRequest);
-        var (response, body, failure) = await GetAsync(TwilioHttpClientNames.Lookups, httpRequest, cancellationToken).ConfigureAwait(false);
+        var (statusCode, body, failure) = await GetAsync(TwilioHttpClientNames.Lookups, httpRequest, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             var unreachable = new TwilioLookupException(TwilioLookupErrorCodes.Unreachable, "Twilio Lookup could not be reached or did not answer in time.", innerException: failure);
@@ -131,9 +131,9 @@ internal sealed partial class TwilioProvider(
             throw unreachable;
         }
 
-        if (!response!.IsSuccessStatusCode)
+        var status = (int)statusCode;
+        if (status is < 200 or > 299)
         {
-            var status = (int)response.StatusCode;
             var error = TryReadError(body);
             var code = status switch
             {
@@ -143,7 +143,7 @@ internal sealed partial class TwilioProvider(
                 >= 500 => TwilioLookupErrorCodes.ProviderError,
                 _ => TwilioLookupErrorCodes.InvalidRequest,
             };
-            var exception = new TwilioLookupException(code, "Twilio Lookup failed: " + DescribeRefusal(status, error), response.StatusCode, error);
+            var exception = new TwilioLookupException(code, "Twilio Lookup failed: " + DescribeRefusal(status, error), statusCode, error);
             TwilioLog.LookupFailed(logger, null, code, status, error?.Code);
             throw exception;
         }
@@ -151,8 +151,8 @@ internal sealed partial class TwilioProvider(
         var result = TryReadLookup(body);
         if (result is null)
         {
-            TwilioLog.LookupFailed(logger, null, TwilioLookupErrorCodes.InvalidResponse, (int)response.StatusCode, null);
-            throw new TwilioLookupException(TwilioLookupErrorCodes.InvalidResponse, "Twilio Lookup answered with a body that is not a lookup result.", response.StatusCode);
+            TwilioLog.LookupFailed(logger, null, TwilioLookupErrorCodes.InvalidResponse, status, null);
+            throw new TwilioLookupException(TwilioLookupErrorCodes.InvalidResponse, "Twilio Lookup answered with a body that is not a lookup result.", statusCode);
         }
 
         return result;
@@ -176,14 +176,14 @@ internal sealed partial class TwilioProvider(
 
         using var httpRequest = new HttpRequestMessage(HttpMethod.Get, ApiUrl($"Accounts/{Uri.EscapeDataString(auth.AccountSid)}.json"));
         auth.Apply(httpRequest);
-        var (response, body, failure) = await GetAsync(TwilioHttpClientNames.Api, httpRequest, cancellationToken).ConfigureAwait(false);
+        var (statusCode, body, failure) = await GetAsync(TwilioHttpClientNames.Api, httpRequest, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
             return ConnectionTestResult.Fail(ConnectionErrorCodes.Unreachable, "Twilio could not be reached or did not answer in time.");
         }
 
-        var status = (int)response!.StatusCode;
-        if (!response.IsSuccessStatusCode)
+        var status = (int)statusCode;
+        if (status is < 200 or > 299)
         {
             var error = TryReadError(body);
             return status switch
@@ -223,15 +223,15 @@ internal sealed partial class TwilioProvider(
         return ConnectionTestResult.Ok("Twilio accepted the credentials.") with { AccountStatus = accountStatus, AccountName = friendlyName };
     }
 
-    /// <summary>Sends a safe GET; transport failures and timeouts (after the pipeline's retries) come back as <c>failure</c>.</summary>
-    private async Task<(HttpResponseMessage? Response, string Body, Exception? Failure)> GetAsync(string clientName, HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends a safe GET; transport failures and timeouts (after the pipeline's retries) come back as <c>Failure</c>.</summary>
+    private async Task<(HttpStatusCode Status, string Body, Exception? Failure)> GetAsync(string clientName, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try
         {
             var client = httpClients.CreateClient(clientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return (response, body, null);
+            return (response.StatusCode, body, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -239,7 +239,7 @@ internal sealed partial class TwilioProvider(
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or OperationCanceledException or IOException)
         {
-            return (null, "", ex);
+            return (default, "", ex);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Messaging;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Twilio;
@@ -291,6 +292,23 @@ public sealed class TwilioSendTests
             Assert.That(ex!.ErrorCode, Is.EqualTo("outcome_unknown"));
             Assert.That(ex.OutcomeUnknown, Is.True);
             AssertNoSecrets(ex.Message);
+        });
+    }
+
+    [Test]
+    public void SendAsync_HostAddsStandardResilienceToEveryClient_CreateIsStillNotRetried()
+    {
+        using var t = TwilioTestContext.Create(services: s => s.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler()));
+        t.Handler.Respond(HttpStatusCode.ServiceUnavailable, "");
+        t.Handler.Fallback = (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent(Accepted, Encoding.UTF8, "application/json") });
+
+        // A retry would wait for a backoff on the fake clock: bound the wait so a regression fails instead of hanging.
+        var ex = Assert.ThrowsAsync<SmsProviderException>(() => t.Provider.SendAsync(TwilioTestContext.Sms(), TwilioTestContext.Context()).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(t.Handler.Requests, Has.Count.EqualTo(1));
+            Assert.That(ex!.ErrorCode, Is.EqualTo("outcome_unknown"));
         });
     }
 

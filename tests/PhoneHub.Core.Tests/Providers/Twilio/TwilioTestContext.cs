@@ -29,7 +29,7 @@ internal sealed class TwilioTestContext : IDisposable
 
     public TwilioProvider Provider => Host.Get<TwilioProvider>();
 
-    public static TwilioTestContext Create(Action<TwilioOptions>? twilio = null, Action<PhoneHubOptions>? hub = null)
+    public static TwilioTestContext Create(Action<TwilioOptions>? twilio = null, Action<PhoneHubOptions>? hub = null, Action<IServiceCollection>? services = null)
     {
         var handler = new FakeTwilioHandler();
         var host = PhoneHubTestHost.Create(
@@ -42,11 +42,12 @@ internal sealed class TwilioTestContext : IDisposable
                 twilio?.Invoke(o);
             }),
             hub,
-            services =>
+            collection =>
             {
+                services?.Invoke(collection);
                 foreach (var name in new[] { TwilioHttpClientNames.Api, TwilioHttpClientNames.Messages, TwilioHttpClientNames.Lookups })
                 {
-                    services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => handler);
+                    collection.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => handler);
                 }
             });
         return new TwilioTestContext(host, handler);
