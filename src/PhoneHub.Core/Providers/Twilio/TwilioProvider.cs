@@ -418,7 +418,7 @@ internal sealed partial class TwilioProvider(
             CallerType? callerType = null;
             if (root.TryGetProperty("caller_name", out var caller) && caller.ValueKind == JsonValueKind.Object)
             {
-                callerName = GetString(caller, "caller_name");
+                callerName = GetString(caller, "caller_name") is { } name && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null;
                 callerType = MapCallerType(GetString(caller, "caller_type"));
             }
 

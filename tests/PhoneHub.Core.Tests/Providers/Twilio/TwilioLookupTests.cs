@@ -196,11 +196,12 @@ public sealed class TwilioLookupTests
         });
     }
 
-    [Test]
-    public async Task LookupAsync_CallerNameNull_LeavesCallerFieldsNull()
+    [TestCase("null")]
+    [TestCase("\"  \"")]
+    public async Task LookupAsync_CallerNameMissing_LeavesCallerFieldsNull(string callerName)
     {
         using var t = TwilioTestContext.Create();
-        t.Handler.Respond(HttpStatusCode.OK, LookupJson(callerName: """{"caller_name":null,"caller_type":null,"error_code":60601}"""));
+        t.Handler.Respond(HttpStatusCode.OK, LookupJson(callerName: $$"""{"caller_name":{{callerName}},"caller_type":null,"error_code":60601}"""));
 
         var result = await t.Provider.LookupAsync(Number, TwilioTestContext.Context());
 
