@@ -53,6 +53,12 @@ public static class TwilioPhoneHubBuilderExtensions
         return builder;
     }
 
+    // The Basic header holds the auth token or API key secret. IHttpClientFactory's default loggers log request headers
+    // at Trace level; redaction masks the message text but the structured state still carries the raw value, which
+    // structured sinks export. So the default loggers are removed (PhoneHub logs each call itself), and the header is
+    // marked for redaction in case a host adds them back with AddDefaultLogger().
+    private static readonly string[] RedactedHeaders = ["Authorization"];
+
     private static void RegisterOnce(IServiceCollection services)
     {
         // Bound lazily so hosts without IConfiguration (plain ServiceCollection) still work.
@@ -67,6 +73,8 @@ public static class TwilioPhoneHubBuilderExtensions
         // Only a per-attempt timeout guards them. Resilience handlers a host added to every client
         // (ConfigureHttpClientDefaults) are removed first, so they cannot bring retries back.
         services.AddHttpClient(TwilioHttpClientNames.Messages, ConfigureClient)
+            .RedactLoggedHeaders(RedactedHeaders)
+            .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Messages, (pipeline, context) =>
             {
@@ -78,9 +86,13 @@ public static class TwilioPhoneHubBuilderExtensions
         // Reads are safe to repeat: retry 429 (honouring Retry-After), 408, 5xx and network failures.
         // Host-wide handlers are removed here too: two retry layers would multiply attempts against Twilio's limits.
         services.AddHttpClient(TwilioHttpClientNames.Lookups, ConfigureClient)
+            .RedactLoggedHeaders(RedactedHeaders)
+            .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Lookups, ConfigureRetryingPipeline);
         services.AddHttpClient(TwilioHttpClientNames.Api, ConfigureClient)
+            .RedactLoggedHeaders(RedactedHeaders)
+            .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Api, ConfigureRetryingPipeline);
 
