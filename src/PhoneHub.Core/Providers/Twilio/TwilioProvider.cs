@@ -216,8 +216,8 @@ internal sealed partial class TwilioProvider(
 
         if (accountStatus is not null && !string.Equals(accountStatus, "active", StringComparison.OrdinalIgnoreCase))
         {
-            return ConnectionTestResult.Fail(ConnectionErrorCodes.AccountInactive, $"The Twilio account is {accountStatus}.")
-                with { AccountStatus = accountStatus, AccountName = friendlyName };
+            var inactive = ConnectionTestResult.Fail(ConnectionErrorCodes.AccountInactive, $"The Twilio account is {accountStatus}.");
+            return inactive with { AccountStatus = accountStatus, AccountName = friendlyName };
         }
 
         return ConnectionTestResult.Ok("Twilio accepted the credentials.") with { AccountStatus = accountStatus, AccountName = friendlyName };
