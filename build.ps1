@@ -32,6 +32,9 @@ if (-not $SkipTests) {
     Invoke-Step 'test' { dotnet test $solution --configuration $Configuration --no-build }
 }
 if ($Pack) {
-    Invoke-Step 'pack' { dotnet pack $solution --configuration $Configuration --no-build --output $Output }
+    # Only the libraries under src/ are packages; samples, tests and benchmarks are not.
+    foreach ($project in Get-ChildItem (Join-Path $PSScriptRoot 'src') -Filter *.csproj -Recurse) {
+        Invoke-Step "pack $($project.BaseName)" { dotnet pack $project.FullName --configuration $Configuration --no-build --output $Output }
+    }
     Get-ChildItem $Output -Filter *.nupkg | ForEach-Object { Write-Host "  $($_.Name)" }
 }

@@ -9,6 +9,7 @@ using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Aws;
+using PhoneHub.Providers.Twilio;
 using PhoneHub.Security;
 using PhoneHub.Stores;
 using PhoneHub.Stores.Sqlite;
@@ -92,6 +93,7 @@ static IHost BuildHost()
     builder.Services
         .AddPhoneHub(builder.Configuration.GetSection(PhoneHubOptions.SectionName))
         .UseSqlite($"Data Source={database}")
+        .AddTwilio()
         .AddAws();
     builder.Services.PostConfigure<PhoneHubOptions>(options =>
     {

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using PhoneHub;
 using PhoneHub.AspNetCore;
 using PhoneHub.Configuration;
+using PhoneHub.Providers.Aws;
+using PhoneHub.Providers.Twilio;
 using PhoneHub.Stores.Sqlite;
 using SampleWeb;
 
@@ -10,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 // PhoneHub on SQLite, with its HTTP surface.
 builder.Services.AddPhoneHub()
     .UseSqlite(builder.Configuration.GetConnectionString("PhoneHub") ?? "Data Source=phonehub-sample.db")
+    .AddTwilio()
+    .AddAws()
     .AddAspNetCore();
 builder.Services.AddOpenApi();
 

@@ -124,12 +124,7 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> GetAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs)
     {
-        if (!RouteIds.TryParse(rawId, out var id))
-        {
-            return RouteIds.Invalid();
-        }
-
-        var (config, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
         return denied ?? PhoneHubJson.Ok(ConfigResponse.From(config!));
     }
 
@@ -140,24 +135,21 @@ internal static class ConfigEndpoints
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
     {
-        if (!RouteIds.TryParse(rawId, out var id))
-        {
-            return RouteIds.Invalid();
-        }
-
-        var (config, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
             return denied;
         }
 
+        var id = config!.Id;
+
         var body = await PhoneHubJson.ReadAsync<ConfigWriteRequest>(http.Request, options.Value.MaxRequestBodySize).ConfigureAwait(false);
-        if (body.SystemDefault is { } systemDefault && systemDefault != (config!.Group is null))
+        if (body.SystemDefault is { } systemDefault && systemDefault != (config.Group is null))
         {
             return PhoneHubProblems.Validation("system_default", "A config cannot move between a group and the system defaults; create a new one instead.");
         }
 
-        var updated = await configs.UpdateAsync(Apply(config!, body), http.RequestAborted).ConfigureAwait(false);
+        var updated = await configs.UpdateAsync(Apply(config, body), http.RequestAborted).ConfigureAwait(false);
         if (updated is null)
         {
             return PhoneHubProblems.NotFound("config");
@@ -170,16 +162,13 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> DeleteAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs, [FromServices] ILoggerFactory loggers)
     {
-        if (!RouteIds.TryParse(rawId, out var id))
-        {
-            return RouteIds.Invalid();
-        }
-
-        var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
             return denied;
         }
+
+        var id = config!.Id;
 
         if (!await configs.DeleteAsync(id, http.RequestAborted).ConfigureAwait(false))
         {
@@ -193,16 +182,13 @@ internal static class ConfigEndpoints
 
     private static async Task<IResult> TestAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs)
     {
-        if (!RouteIds.TryParse(rawId, out var id))
-        {
-            return RouteIds.Invalid();
-        }
-
-        var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
             return denied;
         }
+
+        var id = config!.Id;
 
         var result = await configs.TestConnectionAsync(id, http.RequestAborted).ConfigureAwait(false);
         return result is null ? PhoneHubProblems.NotFound("config") : PhoneHubJson.Ok(ConnectionTestResponse.From(result));
@@ -215,17 +201,14 @@ internal static class ConfigEndpoints
         [FromServices] IOptions<PhoneHubRestOptions> options,
         [FromServices] ILoggerFactory loggers)
     {
-        if (!RouteIds.TryParse(rawId, out var id))
-        {
-            return RouteIds.Invalid();
-        }
-
         // Access is checked before the body is read, so nobody learns anything about a config they cannot manage.
-        var (_, denied) = await FindAsync(id, http, configs).ConfigureAwait(false);
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
         if (denied is not null)
         {
             return denied;
         }
+
+        var id = config!.Id;
 
         var body = await PhoneHubJson.ReadAsync<Dictionary<string, string?>>(http.Request, options.Value.MaxRequestBodySize).ConfigureAwait(false);
         if (!await configs.SetCredentialsAsync(id, new ProviderCredentials(body), http.RequestAborted).ConfigureAwait(false))
@@ -239,8 +222,14 @@ internal static class ConfigEndpoints
     }
 
     /// <summary>Finds a config the caller may manage, or the answer to give instead.</summary>
-    private static async Task<(PhoneConfig? Config, IResult? Denied)> FindAsync(long id, HttpContext http, IPhoneConfigService configs)
+    // Every {id} route starts the same way: a well-formed id of a config the caller may manage (404 for other groups' configs).
+    private static async Task<(PhoneConfig? Config, IResult? Denied)> LoadAsync(string rawId, HttpContext http, IPhoneConfigService configs)
     {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return (null, RouteIds.Invalid());
+        }
+
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         var config = await configs.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
         if (config is null || (config.Group is not null && !caller.Owns(config.Group)))

@@ -114,8 +114,8 @@ internal sealed partial class SmsService(
             activity?.SetStatus(ActivityStatusCode.Error, final.ErrorCode);
         }
 
-        await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false);
-        return final;
+        // What callers get back is exactly what was stored (the store may round times, for example).
+        return await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false) ?? final;
     }
 
     public async Task<IncomingSmsResult> HandleIncomingAsync(IncomingSms incoming, CancellationToken cancellationToken = default)

@@ -24,8 +24,8 @@ public interface ISmsStore
     /// <summary>Overwrites a message's mutable fields (status, provider data, errors, times).</summary>
     /// <param name="message">The message, identified by its id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>Whether the message exists.</returns>
-    Task<bool> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default);
+    /// <returns>The message as stored afterwards, or <see langword="null"/> when it does not exist.</returns>
+    Task<SmsMessage?> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Moves a message to <paramref name="status"/> only when that is a forward move (see <see cref="SmsStatuses.CanMoveTo"/>);

@@ -157,7 +157,10 @@ public abstract class StoreContractTests
     public async Task Sms_UpdateAndAdvanceStatus()
     {
         var saved = await Messages.InsertAsync(SampleMessage());
-        Assert.That(await Messages.UpdateAsync(saved with { Status = SmsStatus.Sent, SentAt = T0, Modified = T0 }), Is.True);
+        var updated = await Messages.UpdateAsync(saved with { Status = SmsStatus.Sent, SentAt = T0, Modified = T0 });
+        var reread = await Messages.GetAsync(saved.Id);
+        Assert.That(updated! with { MediaUrls = Array.Empty<string>(), Metadata = null }, Is.EqualTo(reread! with { MediaUrls = Array.Empty<string>(), Metadata = null }));
+        Assert.That(updated!.Status, Is.EqualTo(SmsStatus.Sent));
         var (outcome, message) = await Messages.AdvanceStatusAsync("twilio", "SM1", SmsStatus.Delivered, null, null, T0.AddMinutes(1));
         Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.Updated));
         Assert.That(message!.DeliveredAt, Is.EqualTo(T0.AddMinutes(1)));
@@ -166,7 +169,7 @@ public abstract class StoreContractTests
         Assert.That(message!.Status, Is.EqualTo(SmsStatus.Delivered));
         (outcome, _) = await Messages.AdvanceStatusAsync("twilio", "nope", SmsStatus.Sent, null, null, T0);
         Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.NotFound));
-        Assert.That(await Messages.UpdateAsync(saved with { Id = 999 }), Is.False);
+        Assert.That(await Messages.UpdateAsync(saved with { Id = 999 }), Is.Null);
     }
 
     [Test]

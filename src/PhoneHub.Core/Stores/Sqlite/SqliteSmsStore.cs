@@ -33,11 +33,12 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         RETURNING id;
         """;
 
-    private const string Update = """
+    private const string Update = $"""
         UPDATE sms_messages SET status = @status, provider = @provider, provider_message_id = @provider_message_id,
             from_number = @from_number, error_code = @error_code, error_message = @error_message, segments = @segments,
             price = @price, price_unit = @price_unit, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
-        WHERE id = @id;
+        WHERE id = @id
+        RETURNING {Columns};
         """;
 
     // The forward-only rule is in the WHERE clause, so two reports racing each other cannot move a message backwards.
@@ -109,14 +110,15 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         return (existing.ToModel(), false);
     }
 
-    public async Task<bool> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default)
+    public async Task<SmsMessage?> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await connection.ExecuteAsync(new CommandDefinition(Update, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Update, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row?.ToModel();
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
         {
