@@ -16,7 +16,7 @@ namespace PhoneHub.Benchmarks.Harness;
 /// </summary>
 internal sealed class MockProviderServer : IAsyncDisposable
 {
-    public const string AccountSid = "ACbench00000000000000000000000000";
+    public const string AccountSid = "AC0000000000000000000000000000beef";
     public const string AuthToken = "bench-auth-token-0000000000000000";
 
     private readonly WebApplication _app;

@@ -4,15 +4,16 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Benchmarks.Infrastructure;
-using PhoneHub.Providers;
+using PhoneHub.Configuration;
+using PhoneHub.Providers.Twilio;
+using PhoneHub.Security;
 
 namespace PhoneHub.Benchmarks.Harness;
 
 /// <summary>
-/// Send overhead: <see cref="IPhoneHub.SendSmsAsync(string, string, string?, string?, CancellationToken)"/> against a
-/// local mock of the provider's endpoint, beside a raw <see cref="HttpClient"/> POST loop to the same endpoint with the
+/// Send overhead: <see cref="IPhoneHub.SendSmsAsync(string, string, string?, string?, CancellationToken)"/> through
+/// PhoneHub's Twilio provider against a local mock of Twilio's Messages endpoint, beside a raw <see cref="HttpClient"/> POST loop to the same endpoint with the
 /// same body, at the same concurrency. Rounds alternate (baseline, PhoneHub) so drift on a shared machine hits both;
 /// throughput is the median of the rounds. Target: PhoneHub / raw at least 0.7.
 /// </summary>
@@ -26,13 +27,11 @@ internal static class SendOverheadCommand
         var latency = TimeSpan.FromMilliseconds(Option(args, "--latency-ms", 0));
 
         await using var mock = await MockProviderServer.StartAsync();
-        using var host = BenchHost.Create(configureServices: s =>
-        {
-            s.AddHttpClient(MockHttpSmsProvider.HttpClientName);
-            s.AddSingleton<ISmsProvider>(sp => new MockHttpSmsProvider(sp.GetRequiredService<IHttpClientFactory>(), mock.MessagesUrl));
-        });
-        await host.AddDefaultConfigAsync(provider: MockHttpSmsProvider.ProviderName, testMode: false);
+        // PhoneHub's own Twilio provider, pointed at the mock; a live config with stored (encrypted) credentials.
+        using var host = BenchHost.Create(configureBuilder: b => b.AddTwilio(o => o.ApiBaseUrl = mock.BaseUrl));
+        var config = await host.AddDefaultConfigAsync(provider: PhoneProviders.Twilio, testMode: false);
         var hub = host.Hub;
+        await hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio(MockProviderServer.AccountSid, MockProviderServer.AuthToken));
         var numbers = BenchNumbers.UsMobiles(1_000, offset: 20_000);
 
         using var raw = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
