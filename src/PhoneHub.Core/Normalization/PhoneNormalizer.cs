@@ -21,13 +21,16 @@ public sealed class PhoneNormalizer
     // Results for repeated inputs are served from here; real traffic repeats the same few numbers a lot.
     // The bound keeps memory flat however many distinct inputs arrive.
     internal const int CacheCapacity = 4096;
+    private const int InitialTableCapacity = 257;
 
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private static readonly HashSet<string> SupportedRegions =
         new(Util.GetSupportedRegions(), StringComparer.OrdinalIgnoreCase);
 
-    // Sized for its bound up front, so refilling after a clear does not go through a series of resizes.
-    private readonly ConcurrentDictionary<(string Input, string Region), ParseOutcome> _cache = new(Environment.ProcessorCount, CacheCapacity + 1);
+    // One table of inputs per region: a string key hashes faster than a pair of strings (the runtime uses its fast
+    // non-randomized string hashing for string keys, and switches to randomized hashing if it sees many collisions).
+    // A fixed number of locks and a starting size that skips the first resizes; at most one table per supported region.
+    private volatile ConcurrentDictionary<string, ConcurrentDictionary<string, ParseOutcome>> _cache = NewCache();
 
     // Our own count of the entries: ConcurrentDictionary.Count takes every one of the dictionary's locks (up to 1,024 as
     // it grows), which made each cache miss cost several times the parse it was caching.
@@ -91,29 +94,38 @@ public sealed class PhoneNormalizer
         }
 
         var region = defaultRegion is null ? null : defaultRegion.Trim().ToUpperInvariant();
-        var key = (input, region ?? string.Empty);
-        if (_cache.TryGetValue(key, out var cached))
+        var cache = _cache;
+        if (cache.TryGetValue(region ?? string.Empty, out var inputs) && inputs.TryGetValue(input, out var cached))
         {
             return cached;
         }
 
         var outcome = ParseUncached(input, region);
+        if (outcome.Error == PhoneNumberError.UnknownRegion)
+        {
+            // Cheap to work out again, and caching it would let made-up region codes add tables.
+            return outcome;
+        }
+
         if (Volatile.Read(ref _cacheCount) >= CacheCapacity)
         {
             // Crude but O(1) amortised and allocation-free on the hit path: drop everything and refill with
             // what is hot now. A skewed workload is back to its working set after a few thousand calls.
             // Racing threads may clear twice or count a little past the capacity: the bound stays within a few entries.
-            _cache.Clear();
+            _cache = cache = NewCache();
             Volatile.Write(ref _cacheCount, 0);
         }
 
-        if (_cache.TryAdd(key, outcome))
+        inputs = cache.GetOrAdd(region ?? string.Empty, static _ => new ConcurrentDictionary<string, ParseOutcome>(Environment.ProcessorCount, InitialTableCapacity, StringComparer.Ordinal));
+        if (inputs.TryAdd(input, outcome))
         {
             Interlocked.Increment(ref _cacheCount);
         }
 
         return outcome;
     }
+
+    private static ConcurrentDictionary<string, ConcurrentDictionary<string, ParseOutcome>> NewCache() => new(StringComparer.Ordinal);
 
     private static ParseOutcome ParseUncached(string input, string? region)
     {
