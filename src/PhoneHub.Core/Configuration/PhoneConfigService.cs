@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Diagnostics;
+using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
@@ -173,7 +174,7 @@ internal sealed partial class PhoneConfigService(
         var from = Number("twilio_from_number", config.TwilioFromNumber);
         var origination = Number("aws_origination_number", config.AwsOriginationNumber);
 
-        if (config.TwilioMessagingServiceSid is { Length: > 0 } mg && !MessagingServiceSid().IsMatch(mg))
+        if (config.TwilioMessagingServiceSid is { Length: > 0 } mg && !SenderIds.MessagingServiceSid().IsMatch(mg))
         {
             Error("twilio_messaging_service_sid", "A messaging service SID is 'MG' followed by 32 hexadecimal characters.");
         }
@@ -183,7 +184,7 @@ internal sealed partial class PhoneConfigService(
             Error("aws_region", "The AWS region must look like 'us-east-1'.");
         }
 
-        if (config.AwsSenderId is { Length: > 0 } sender && !SenderId().IsMatch(sender))
+        if (config.AwsSenderId is { Length: > 0 } sender && !SenderIds.SnsSenderId().IsMatch(sender))
         {
             Error("aws_sender_id", "A sender ID is 1 to 11 letters and digits, with at least one letter.");
         }
@@ -222,12 +223,6 @@ internal sealed partial class PhoneConfigService(
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_-]{0,49}$")]
     private static partial Regex ProviderName();
 
-    [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
-    private static partial Regex MessagingServiceSid();
-
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
     private static partial Regex AwsRegion();
-
-    [GeneratedRegex("^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$")]
-    private static partial Regex SenderId();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
@@ -11,7 +10,7 @@ using PhoneHub.Stores;
 namespace PhoneHub.Messaging;
 
 /// <summary>The default <see cref="ISmsService"/>.</summary>
-internal sealed partial class SmsService(
+internal sealed class SmsService(
     ISmsStore store,
     IPhoneConfigStore configStore,
     IPhoneConfigService configs,
@@ -212,7 +211,7 @@ internal sealed partial class SmsService(
             {
                 from = e164;
             }
-            else if (AlphanumericSender().IsMatch(request.From) || MessagingServiceSid().IsMatch(request.From))
+            else if (SenderIds.Alphanumeric().IsMatch(request.From) || SenderIds.MessagingServiceSid().IsMatch(request.From))
             {
                 from = request.From;
             }
@@ -229,10 +228,4 @@ internal sealed partial class SmsService(
 
         return (from, media);
     }
-
-    [GeneratedRegex("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
-    private static partial Regex AlphanumericSender();
-
-    [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
-    private static partial Regex MessagingServiceSid();
 }
