@@ -126,7 +126,7 @@ static async Task EnsureSampleConfigAsync(IPhoneConfigService configs)
 {
     if (await configs.TryResolveAsync(null) is null && (await configs.ListAsync(new PhoneConfigQuery { AllGroups = true })).Count == 0)
     {
-        await configs.CreateAsync(new PhoneConfig { Name = "Sample (test mode)", Provider = PhoneProviders.Twilio, TestMode = true });
+        await configs.CreateAsync(new PhoneConfig { Name = "Sample (test mode)", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true });
     }
 }
 
@@ -228,22 +228,33 @@ static async Task<int> ListMessagesAsync(IPhoneHub hub, CommandLine command, Tex
 
 static async Task<int> AddConfigAsync(IPhoneConfigService configs, CommandLine command, TextWriter output)
 {
-    var config = await configs.CreateAsync(new PhoneConfig
+    // Provider settings: --setting name=value (repeatable), plus shortcuts for the built-in providers' usual ones.
+    var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+    foreach (var pair in command.Options("--setting"))
     {
-        Name = command.Option("--name") ?? throw new UsageException("config add needs --name."),
-        Group = command.Option("--group"),
-        Provider = command.Option("--provider") ?? PhoneProviders.Twilio,
-        IsActive = !command.Flag("--inactive"),
-        TestMode = command.Flag("--test-mode"),
-        TwilioFromNumber = command.Option("--twilio-from"),
-        TwilioMessagingServiceSid = command.Option("--messaging-service-sid"),
-        AwsRegion = command.Option("--aws-region"),
-        AwsSenderId = command.Option("--aws-sender-id"),
-        AwsOriginationNumber = command.Option("--aws-origination-number"),
-        LookupEnabled = !command.Flag("--no-lookup"),
-        LookupCacheDays = command.IntOption("--cache-days") ?? 30,
-    });
+        var equals = pair.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new UsageException($"--setting takes name=value; got '{pair}'.");
+        }
 
+        settings[pair[..equals]] = pair[(equals + 1)..];
+    }
+
+    foreach (var (option, setting) in new[]
+    {
+        ("--twilio-from", "from_number"), ("--messaging-service-sid", "messaging_service_sid"), ("--aws-region", "region"),
+        ("--aws-sender-id", "sender_id"), ("--aws-origination-number", "origination_number"), ("--topic-arns", "topic_arns"),
+    })
+    {
+        if (command.Option(option) is { } value)
+        {
+            settings[setting] = value;
+        }
+    }
+
+    // Credentials are checked against the provider's names before anything is stored; the account SID, not a secret,
+    // becomes a setting. The config is created inactive and activated only once its credentials are in.
     var credentials = new ProviderCredentials(
     [
         new(ProviderCredentials.TwilioAccountSid, command.Option("--account-sid")),
@@ -254,12 +265,30 @@ static async Task<int> AddConfigAsync(IPhoneConfigService configs, CommandLine c
         new(ProviderCredentials.AwsSecretAccessKey, command.Option("--secret-access-key")),
         new(ProviderCredentials.AwsSessionToken, command.Option("--session-token")),
     ]);
+    var created = await configs.CreateAsync(new PhoneConfig
+    {
+        Name = command.Option("--name") ?? throw new UsageException("config add needs --name."),
+        Group = command.Option("--group"),
+        Provider = command.Option("--provider") ?? PhoneProviders.Twilio,
+        TestMode = command.Flag("--test-mode"),
+        Settings = settings,
+        LookupEnabled = !command.Flag("--no-lookup"),
+        LookupCacheDays = command.IntOption("--cache-days") ?? 30,
+    });
+    var config = created.Config;
     if (!credentials.IsEmpty)
     {
         await configs.SetCredentialsAsync(config.Id, credentials);
     }
 
-    output.WriteLine($"Config {config.Id} '{config.Name}' added ({config.Provider}{(config.TestMode ? ", test mode" : "")}{(credentials.IsEmpty ? "" : ", credentials stored encrypted")}).");
+    var deactivated = "";
+    if (!command.Flag("--inactive"))
+    {
+        var activated = await configs.ActivateAsync(config.Id);
+        deactivated = activated is { DeactivatedConfigIds.Count: > 0 } ? $"; deactivated config {string.Join(", ", activated.DeactivatedConfigIds)}" : "";
+    }
+
+    output.WriteLine($"Config {config.Id} '{config.Name}' added ({config.Provider}{(config.TestMode ? ", test mode" : "")}{(credentials.IsEmpty ? "" : ", credentials stored encrypted")}{deactivated}).");
     return 0;
 }
 
@@ -274,7 +303,7 @@ static async Task<int> ListConfigsAsync(IPhoneConfigService configs, CommandLine
         c.Provider,
         c.IsActive ? "yes" : "no",
         c.TestMode ? "yes" : "no",
-        c.OwnNumber ?? c.AwsSenderId ?? c.TwilioMessagingServiceSid,
+        configs.Providers.FirstOrDefault(p => p.Name == c.Provider)?.DefaultSender(c.Settings),
         c.LookupEnabled ? $"{c.LookupCacheDays}d" : "off",
         c.HasCredentials ? "stored" : "-",
     ]));
@@ -304,9 +333,10 @@ static void PrintUsage(TextWriter output) => output.WriteLine("""
       sms list [--group G | --all] [--status S] [--limit N]
                                                      List stored messages, newest first
       config add --name N [--provider twilio|aws] [--group G] [--test-mode] [--inactive] [--no-lookup]
-                 [--twilio-from +1...] [--messaging-service-sid MG...] [--account-sid AC... --auth-token T]
-                 [--api-key-sid SK... --api-key-secret S] [--aws-region R] [--aws-sender-id ID]
-                 [--aws-origination-number +1...] [--access-key-id K --secret-access-key S [--session-token T]]
+                 [--setting name=value]... [--twilio-from +1...] [--messaging-service-sid MG...]
+                 [--account-sid AC... --auth-token T] [--api-key-sid SK... --api-key-secret S] [--aws-region R]
+                 [--aws-sender-id ID] [--aws-origination-number +1...] [--topic-arns ARN,...]
+                 [--access-key-id K --secret-access-key S [--session-token T]]
       config list                                    List configs (credentials are never shown)
       config test <id>                               Check a config's connection to its provider
 

@@ -1,14 +1,18 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PhoneHub;
+using PhoneHub.AspNetCore;
 using PhoneHub.AspNetCore.Rest;
 using PhoneHub.AspNetCore.Webhooks;
 
-namespace PhoneHub.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the services behind <c>MapPhoneHub()</c>.</summary>
 public static class PhoneHubAspNetCoreBuilderExtensions
 {
-    /// <summary>Adds what PhoneHub's endpoints need: authorization policies, tenancy and permission resolvers, webhook validation.</summary>
+    /// <summary>
+    /// Adds what PhoneHub's endpoints need: authorization policies, tenancy and permission resolvers, webhook validation,
+    /// and callback URLs read from the mapped routes. The host registers its own authentication scheme.
+    /// </summary>
     /// <param name="builder">The PhoneHub builder.</param>
     /// <returns>The builder.</returns>
     public static IPhoneHubBuilder AddAspNetCore(this IPhoneHubBuilder builder)
@@ -19,7 +23,16 @@ public static class PhoneHubAspNetCoreBuilderExtensions
         builder.Services.AddPhoneHubWebhookServices();
         return builder;
     }
-}
 
-/// <summary>Marks that <see cref="PhoneHubAspNetCoreBuilderExtensions.AddAspNetCore"/> ran.</summary>
-internal sealed class PhoneHubAspNetCoreMarker;
+    /// <summary>Changes the webhook settings (body size limit, SNS topic allow-list, caches) in code; they also bind from <c>PhoneHub:Webhooks</c>.</summary>
+    /// <param name="builder">The PhoneHub builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static IPhoneHubBuilder ConfigureWebhooks(this IPhoneHubBuilder builder, Action<PhoneHubWebhookOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+}

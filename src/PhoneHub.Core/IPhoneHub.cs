@@ -14,6 +14,9 @@ public interface IPhoneHub
     /// <summary>The lookup service.</summary>
     IPhoneLookupService Lookups { get; }
 
+    /// <summary>The shared phone-number records (the one write path of the lookup cache).</summary>
+    IPhoneNumberService Numbers { get; }
+
     /// <summary>The SMS service.</summary>
     ISmsService Messages { get; }
 

@@ -13,10 +13,23 @@ public sealed class PhoneHubOptions
     public string DefaultRegion { get; set; } = "US";
 
     /// <summary>
-    /// The key that encrypts provider credentials at rest: 32 random bytes, base64. When not set, the
-    /// <c>PHONEHUB_ENCRYPTION_KEY</c> environment variable is used; with neither, storing credentials is refused.
+    /// The key that encrypts provider credentials at rest: 32 random bytes, base64. When not set, the environment
+    /// variable named by <see cref="EncryptionKeyEnvironmentVariable"/> is used; with neither, storing credentials is
+    /// refused (and the host is warned at start).
     /// </summary>
     public string? EncryptionKey { get; set; }
+
+    /// <summary>
+    /// The environment variable read for the encryption key when <see cref="EncryptionKey"/> is not set. Default
+    /// <c>PHONEHUB_ENCRYPTION_KEY</c>; <see langword="null"/> or empty reads none (tests that must not see the machine's environment).
+    /// </summary>
+    public string? EncryptionKeyEnvironmentVariable { get; set; } = "PHONEHUB_ENCRYPTION_KEY";
+
+    /// <summary>
+    /// Whether the store's schema is migrated when the host starts (before it serves requests), rather than on first use.
+    /// Default <see langword="true"/>. Turn it off when migrations run as a separate deployment step.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>
     /// The public base URL of the host (for example <c>https://app.example.com</c>), used to build provider callback URLs
@@ -46,6 +59,14 @@ public sealed class PhoneHubOptions
     /// When not set, such lookups return metadata-only data marked with provider <c>local</c>.
     /// </summary>
     public long? LookupConfigId { get; set; }
+
+    /// <summary>
+    /// How long the config that applies to a group, and the config that holds a number, account or topic, is reused
+    /// before the store is asked again. Writes through this process take effect at once; writes by another process
+    /// within this time. Default 5 seconds; <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ConfigCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest message body accepted, in characters. Default 1,600 (Twilio's limit).</summary>
     [Range(1, 100_000)]

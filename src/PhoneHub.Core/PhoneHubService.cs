@@ -2,19 +2,46 @@ using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
+using PhoneHub.Hosting;
 using PhoneHub.Normalization;
+using PhoneHub.Stores;
 
 namespace PhoneHub;
 
 /// <summary>The default <see cref="IPhoneHub"/>: a thin front over the services.</summary>
-internal sealed class PhoneHubService(
-    IPhoneLookupService lookups,
-    ISmsService messages,
-    IPhoneConfigService configs,
-    PhoneNormalizer normalizer,
-    IOptions<PhoneHubOptions> options) : IPhoneHub
+internal sealed class PhoneHubService : IPhoneHub
 {
+    private readonly IPhoneLookupService lookups;
+    private readonly ISmsService messages;
+    private readonly IPhoneConfigService configs;
+    private readonly IPhoneNumberService numbers;
+    private readonly PhoneNormalizer normalizer;
+    private readonly IOptions<PhoneHubOptions> options;
+
+    public PhoneHubService(
+        IPhoneLookupService lookups,
+        ISmsService messages,
+        IPhoneConfigService configs,
+        IPhoneNumberService numbers,
+        PhoneNormalizer normalizer,
+        IOptions<PhoneHubOptions> options,
+        IPhoneNumberStore numberStore,
+        ISmsStore smsStore,
+        IPhoneConfigStore configStore)
+    {
+        // Hosts without a generic host never run PhoneHubStartup: the hub itself refuses mixed stores.
+        StoreRegistration.Validate([(nameof(IPhoneNumberStore), numberStore), (nameof(ISmsStore), smsStore), (nameof(IPhoneConfigStore), configStore)]);
+        this.lookups = lookups;
+        this.messages = messages;
+        this.configs = configs;
+        this.numbers = numbers;
+        this.normalizer = normalizer;
+        this.options = options;
+    }
+
     public IPhoneLookupService Lookups => lookups;
+
+    public IPhoneNumberService Numbers => numbers;
 
     public ISmsService Messages => messages;
 

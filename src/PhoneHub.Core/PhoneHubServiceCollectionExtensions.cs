@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PhoneHub;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
+using PhoneHub.Hosting;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Testing;
 using PhoneHub.Security;
-using PhoneHub.Stores.Sqlite;
+using PhoneHub.Stores;
 
-namespace PhoneHub;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers PhoneHub in a service collection.</summary>
 public static class PhoneHubServiceCollectionExtensions
@@ -41,6 +43,47 @@ public static class PhoneHubServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         return AddPhoneHubCore(services, o => o.Configure(configure));
+    }
+
+    /// <summary>
+    /// Registers a provider from outside PhoneHub: its <see cref="ISmsProvider"/> (whose <see cref="ISmsProvider.Definition"/>
+    /// declares its settings, identities and credentials) and, when it implements it, its <see cref="IPhoneLookupProvider"/>.
+    /// Configs may name it once it is registered.
+    /// </summary>
+    /// <typeparam name="TProvider">The provider type, created once by the container.</typeparam>
+    /// <param name="builder">The PhoneHub builder.</param>
+    /// <returns>The builder.</returns>
+    public static IPhoneHubBuilder AddProvider<TProvider>(this IPhoneHubBuilder builder)
+        where TProvider : class, ISmsProvider
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddSingleton<TProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsProvider, TProvider>(sp => sp.GetRequiredService<TProvider>()));
+        if (typeof(IPhoneLookupProvider).IsAssignableFrom(typeof(TProvider)))
+        {
+            // A factory typed by TProvider, so the container can tell this registration from other lookup providers.
+            Func<IServiceProvider, TProvider> factory = sp => sp.GetRequiredService<TProvider>();
+            services.TryAddEnumerable(new ServiceDescriptor(typeof(IPhoneLookupProvider), factory, ServiceLifetime.Singleton));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Migrates PhoneHub's store schema now. Hosts built on the generic host do this at start (see
+    /// <see cref="PhoneHubOptions.MigrateOnStart"/>); call it yourself from tools that build a bare service provider.
+    /// </summary>
+    /// <param name="services">The built service provider.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public static async Task MigratePhoneHubAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.GetService<IPhoneHubMigrator>() is { } migrator)
+        {
+            await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Binds the static <see cref="Phone"/> facade to this container's <see cref="IPhoneHub"/>.</summary>
@@ -77,10 +120,18 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<ICredentialProtector, AesGcmCredentialProtector>();
         services.TryAddSingleton<TestPhoneProvider>();
         services.TryAddSingleton<ProviderRegistry>();
+        services.TryAddSingleton<ProviderSettingsValidator>();
+        services.TryAddSingleton<ConfigChangeToken>();
+        services.TryAddSingleton<LookupMemoryCache>();
+        services.TryAddSingleton<IProviderCallbackUrls, ConventionalCallbackUrls>();
         services.TryAddSingleton<IPhoneConfigService, PhoneConfigService>();
         services.TryAddSingleton<IPhoneLookupService, PhoneLookupService>();
+        services.TryAddSingleton<IPhoneNumberService, PhoneNumberService>();
         services.TryAddSingleton<ISmsService, SmsService>();
         services.TryAddSingleton<IPhoneHub, PhoneHubService>();
+
+        // In a generic host, checks and migrations run at start, before the first request.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PhoneHubStartup>());
 
         // SQLite is the default store; UseSqlite(...) sets where, and a host's own stores replace it.
         builder.AddSqliteStores();

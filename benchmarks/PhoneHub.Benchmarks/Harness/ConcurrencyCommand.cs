@@ -99,6 +99,7 @@ internal static class ConcurrencyCommand
         provider = counting;
         return BenchHost.Create(
             o => o.LookupMemoryCacheSize = memoryTier ? 10_000 : 0,
-            configureServices: s => s.AddSingleton<IPhoneLookupProvider>(counting));
+            configureServices: s => s.AddSingleton(counting),
+            configureBuilder: b => b.AddProvider<CountingLookupProvider>());
     }
 }

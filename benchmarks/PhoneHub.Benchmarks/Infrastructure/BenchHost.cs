@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Configuration;
-using PhoneHub.Stores.Sqlite;
 
 namespace PhoneHub.Benchmarks.Infrastructure;
 
@@ -72,19 +71,26 @@ internal sealed class BenchHost : IDisposable
         return connection;
     }
 
-    /// <summary>Creates the active default config (test mode unless a provider is given) and returns it.</summary>
-    public async Task<PhoneConfig> AddDefaultConfigAsync(string provider = PhoneProviders.Twilio, bool testMode = true, string? ownNumber = "+14155550100")
+    /// <summary>Creates the active default config (the test provider unless another is given) and returns it.</summary>
+    public async Task<PhoneConfig> AddDefaultConfigAsync(string provider = PhoneProviders.Test, bool testMode = true, string? ownNumber = "+14155550100")
     {
-        await Get<SqliteDatabase>().MigrateAsync();
-        return await Hub.Configs.CreateAsync(new PhoneConfig
+        await Services.MigratePhoneHubAsync();
+        var settings = new Dictionary<string, string>();
+        if (ownNumber is not null && provider is PhoneProviders.Test or PhoneProviders.Twilio)
+        {
+            settings["from_number"] = ownNumber;
+        }
+
+        return (await Hub.Configs.CreateAsync(new PhoneConfig
         {
             Name = "bench",
             Provider = provider,
             TestMode = testMode,
-            TwilioFromNumber = ownNumber,
+            IsActive = true,
+            Settings = settings,
             LookupEnabled = true,
             LookupCacheDays = 30,
-        });
+        })).Config;
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using BenchmarkDotNet.Attributes;
 using Dapper;
 using Microsoft.Extensions.Caching.Memory;
@@ -23,8 +24,9 @@ public class LookupMemoryTierBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _host = BenchHost.Create();
-        _host.AddDefaultConfigAsync().GetAwaiter().GetResult();
+        // A paying provider (instant, no network): test-mode answers are never cached, so they would measure nothing.
+        _host = BenchHost.Create(configureServices: s => s.AddSingleton(new Harness.CountingLookupProvider(TimeSpan.Zero)), configureBuilder: b => b.AddProvider<Harness.CountingLookupProvider>());
+        _host.AddDefaultConfigAsync(provider: Harness.CountingLookupProvider.ProviderName, testMode: false).GetAwaiter().GetResult();
         _lookups = _host.Hub.Lookups;
         _numbers = BenchNumbers.UsMobiles(Count);
         _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 10_000 });
@@ -99,8 +101,8 @@ public class LookupStoreTierBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _host = BenchHost.Create(o => o.LookupMemoryCacheSize = 0);
-        _host.AddDefaultConfigAsync().GetAwaiter().GetResult();
+        _host = BenchHost.Create(o => o.LookupMemoryCacheSize = 0, configureServices: s => s.AddSingleton(new Harness.CountingLookupProvider(TimeSpan.Zero)), configureBuilder: b => b.AddProvider<Harness.CountingLookupProvider>());
+        _host.AddDefaultConfigAsync(provider: Harness.CountingLookupProvider.ProviderName, testMode: false).GetAwaiter().GetResult();
         _lookups = _host.Hub.Lookups;
         _numbers = BenchNumbers.UsMobiles(Count);
         _ids = [.. _numbers.Select(n => _lookups.LookupAsync(n).GetAwaiter().GetResult().Id)];

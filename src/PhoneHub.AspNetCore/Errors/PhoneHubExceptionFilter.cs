@@ -55,15 +55,22 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpoin
         {
             return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "No config applies", ex.Message, PhoneHubProblemCodes.ConfigNotFound);
         }
+        catch (ProviderIdentityConflictException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "Identity already in use", ex.Message, PhoneHubProblemCodes.IdentityConflict);
+        }
         catch (ProviderNotRegisteredException ex)
         {
-            RestLog.HostMisconfigured(_logger, PhoneHubProblemCodes.ProviderNotRegistered, context.HttpContext.Request.Path);
-            return PhoneHubProblems.Problem(StatusCodes.Status500InternalServerError, "Provider not registered", ex.Message, PhoneHubProblemCodes.ProviderNotRegistered);
+            // The host's operator reads the log (which says how to fix it); the caller learns only that sending is unavailable.
+            RestLog.HostMisconfigured(_logger, ex, PhoneHubProblemCodes.ProviderNotRegistered, context.HttpContext.Request.Path);
+            return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Provider unavailable",
+                "The provider of the config that applies is not available on this server.", PhoneHubProblemCodes.ProviderNotRegistered);
         }
         catch (CredentialsUnavailableException ex)
         {
-            RestLog.HostMisconfigured(_logger, PhoneHubProblemCodes.CredentialsUnavailable, context.HttpContext.Request.Path);
-            return PhoneHubProblems.Problem(StatusCodes.Status500InternalServerError, "Credentials unavailable", ex.Message, PhoneHubProblemCodes.CredentialsUnavailable);
+            RestLog.HostMisconfigured(_logger, ex, PhoneHubProblemCodes.CredentialsUnavailable, context.HttpContext.Request.Path);
+            return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Credentials unavailable",
+                "Provider credentials cannot be stored or read on this server right now.", PhoneHubProblemCodes.CredentialsUnavailable);
         }
         catch (PhoneLookupException ex)
         {

@@ -30,10 +30,13 @@ public static class PhoneHubProblemCodes
     /// <summary>No active config applies to the caller's group, and there is no active system default.</summary>
     public const string ConfigNotFound = "config_not_found";
 
-    /// <summary>The config names a provider the host did not register.</summary>
+    /// <summary>A config would claim a number, messaging service, account or topic that an active config of another group holds.</summary>
+    public const string IdentityConflict = "identity_conflict";
+
+    /// <summary>The config names a provider this server does not offer (503).</summary>
     public const string ProviderNotRegistered = "provider_not_registered";
 
-    /// <summary>Credentials cannot be stored or read, typically because no encryption key is configured.</summary>
+    /// <summary>Credentials cannot be stored or read on this server right now (503).</summary>
     public const string CredentialsUnavailable = "credentials_unavailable";
 
     /// <summary>The lookup provider failed and nothing is cached for the number.</summary>

@@ -38,7 +38,8 @@ internal static class ConfigEndpoints
             .JsonBody<ConfigWriteRequest>()
             .Produces<ConfigResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         config.MapGet("{id}", GetAsync)
             .WithName("PhoneHubGetConfig")
@@ -54,7 +55,8 @@ internal static class ConfigEndpoints
             .Produces<ConfigResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         config.MapDelete("{id}", DeleteAsync)
             .WithName("PhoneHubDeleteConfig")
@@ -62,6 +64,15 @@ internal static class ConfigEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        config.MapPost("{id}/activate", ActivateAsync)
+            .WithName("PhoneHubActivateConfig")
+            .WithSummary("Activates a config; the group's other active config is deactivated (the answer names it)")
+            .Produces<ConfigResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         config.MapPost("{id}/test", TestAsync)
             .WithName("PhoneHubTestConfig")
@@ -73,14 +84,17 @@ internal static class ConfigEndpoints
         config.MapPost("{id}/credentials", SetCredentialsAsync)
             .WithName("PhoneHubSetConfigCredentials")
             .WithSummary("Replaces a config's credentials (write-only)")
-            .WithDescription("A JSON object of credential names to values, for example account_sid and auth_token (Twilio) or " +
-                "access_key_id and secret_access_key (AWS). Stored encrypted; no route ever returns them.")
+            .WithDescription("A JSON object of the provider's credential names to values, for example account_sid and auth_token " +
+                "(Twilio; twilio_account_sid and twilio_auth_token are accepted too) or access_key_id and secret_access_key (AWS). " +
+                "Unknown names are refused. Secrets are stored encrypted and no route ever returns them; the Twilio account SID " +
+                "is not a secret and becomes the account_sid setting.")
             .JsonBody<Dictionary<string, string>>()
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] IPhoneConfigService configs)
@@ -117,8 +131,8 @@ internal static class ConfigEndpoints
         }
 
         var created = await configs.CreateAsync(Apply(new PhoneConfig { Group = group, Name = "" }, body), http.RequestAborted).ConfigureAwait(false);
-        RestLog.ConfigChanged(loggers.Rest(), created.Id, "created", caller.User, caller.Group);
-        http.Response.Headers.Location = $"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{created.Id}";
+        RestLog.ConfigChanged(loggers.Rest(), created.Config.Id, "created", caller.User, caller.Group);
+        http.Response.Headers.Location = $"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{created.Config.Id}";
         return PhoneHubJson.Ok(ConfigResponse.From(created), StatusCodes.Status201Created);
     }
 
@@ -158,6 +172,25 @@ internal static class ConfigEndpoints
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
         RestLog.ConfigChanged(loggers.Rest(), id, "updated", caller.User, caller.Group);
         return PhoneHubJson.Ok(ConfigResponse.From(updated));
+    }
+
+    private static async Task<IResult> ActivateAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs, [FromServices] ILoggerFactory loggers)
+    {
+        var (config, denied) = await LoadAsync(rawId, http, configs).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        var activated = await configs.ActivateAsync(config!.Id, http.RequestAborted).ConfigureAwait(false);
+        if (activated is null)
+        {
+            return PhoneHubProblems.NotFound("config");
+        }
+
+        var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
+        RestLog.ConfigChanged(loggers.Rest(), config.Id, "activated", caller.User, caller.Group);
+        return PhoneHubJson.Ok(ConfigResponse.From(activated));
     }
 
     private static async Task<IResult> DeleteAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneConfigService configs, [FromServices] ILoggerFactory loggers)
@@ -221,6 +254,31 @@ internal static class ConfigEndpoints
         return TypedResults.NoContent();
     }
 
+    // Named settings replace the stored ones, null or empty clears one, and settings not named keep their value (the
+    // account SID, set through the credentials route, is not lost by an update that does not mention it).
+    private static IReadOnlyDictionary<string, string> MergeSettings(IReadOnlyDictionary<string, string> current, Dictionary<string, string?>? changes)
+    {
+        if (changes is null)
+        {
+            return current;
+        }
+
+        var merged = new Dictionary<string, string>(current, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = value;
+            }
+        }
+
+        return merged;
+    }
+
     /// <summary>Finds a config the caller may manage, or the answer to give instead.</summary>
     // Every {id} route starts the same way: a well-formed id of a config the caller may manage (404 for other groups' configs).
     private static async Task<(PhoneConfig? Config, IResult? Denied)> LoadAsync(string rawId, HttpContext http, IPhoneConfigService configs)
@@ -251,15 +309,11 @@ internal static class ConfigEndpoints
         Name = body.Name ?? config.Name,
         Provider = body.Provider ?? config.Provider,
         IsActive = body.IsActive ?? config.IsActive,
-        TwilioFromNumber = Text(body.TwilioFromNumber, config.TwilioFromNumber),
-        TwilioMessagingServiceSid = Text(body.TwilioMessagingServiceSid, config.TwilioMessagingServiceSid),
-        AwsRegion = Text(body.AwsRegion, config.AwsRegion),
-        AwsSenderId = Text(body.AwsSenderId, config.AwsSenderId),
-        AwsOriginationNumber = Text(body.AwsOriginationNumber, config.AwsOriginationNumber),
+
+        Settings = MergeSettings(config.Settings, body.Settings),
         LookupEnabled = body.LookupEnabled ?? config.LookupEnabled,
         LookupCacheDays = body.LookupCacheDays ?? config.LookupCacheDays,
         TestMode = body.TestMode ?? config.TestMode,
     };
 
-    private static string? Text(string? given, string? current) => given is null ? current : (given.Trim() is { Length: > 0 } t ? t : null);
 }

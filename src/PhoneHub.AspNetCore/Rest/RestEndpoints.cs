@@ -17,7 +17,7 @@ internal static class RestEndpoints
 {
     public static IServiceCollection AddPhoneHubRestServices(this IServiceCollection services)
     {
-        services.AddOptions<PhoneHubRestOptions>();
+        services.AddOptions<PhoneHubRestOptions>().BindConfiguration(PhoneHubRestOptions.SectionName);
 
         // Defaults only: a host's own resolvers, registered before or after, win.
         services.TryAddSingleton<IPhoneHubPermissionResolver, ClaimsPermissionResolver>();

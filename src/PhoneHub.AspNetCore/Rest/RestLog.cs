@@ -11,8 +11,8 @@ internal static partial class RestLog
     [LoggerMessage(600, LogLevel.Error, "PhoneHub route {Method} {Path} failed unexpectedly; the caller got a 500 problem without details.")]
     public static partial void UnexpectedError(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(601, LogLevel.Error, "PhoneHub route {Path} cannot work as the host is set up: {Code}. The caller got a 500 problem that says how to fix it.")]
-    public static partial void HostMisconfigured(ILogger logger, string code, string path);
+    [LoggerMessage(601, LogLevel.Error, "PhoneHub route {Path} cannot work as the host is set up ({Code}); the caller got a 503 problem without details.")]
+    public static partial void HostMisconfigured(ILogger logger, Exception exception, string code, string path);
 
     [LoggerMessage(602, LogLevel.Information, "Config {ConfigId}: credentials replaced by user {User}.")]
     public static partial void CredentialsReplaced(ILogger logger, long configId, string? user);

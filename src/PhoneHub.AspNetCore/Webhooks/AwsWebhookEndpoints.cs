@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
+using PhoneHub.Providers;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
@@ -19,10 +19,10 @@ internal static class AwsWebhookEndpoints
         ISmsService sms,
         IHttpClientFactory httpClients,
         IOptions<PhoneHubWebhookOptions> options,
-        ILogger<SnsSignatureFilter> logger,
-        IServiceProvider services)
+        ILogger<SnsSignatureFilter> logger)
     {
-        var envelope = http.Features.Get<SnsEnvelope>() ?? throw new InvalidOperationException("The SNS signature filter did not run.");
+        var delivery = http.Features.Get<SnsDelivery>() ?? throw new InvalidOperationException("The SNS signature filter did not run.");
+        var envelope = delivery.Envelope;
         switch (envelope.Type)
         {
             case SnsEnvelope.SubscriptionConfirmation:
@@ -38,27 +38,21 @@ internal static class AwsWebhookEndpoints
             return WebhookResults.BadRequest(error);
         }
 
-        var result = await sms.HandleIncomingAsync(incoming, http.RequestAborted).ConfigureAwait(false);
-        if (result.Created && services.GetService<IInboundSmsHandler>() is { } handler)
+        // The topic's owner receives only on its own numbers: a notification naming another tenant's number is refused.
+        var config = delivery.Config;
+        if (!config.Holds(ProviderIdentityKinds.PhoneNumber, NormalizedOrSelf(incoming.To)))
         {
-            var reply = await TwilioWebhookEndpoints.InvokeHandlerAsync(handler, result.Message, logger, http.RequestAborted).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(reply))
-            {
-                // SNS cannot carry a reply in the HTTP answer, so it is sent as a new message from the receiving group.
-                try
-                {
-                    await sms.SendAsync(new SendSmsRequest { To = result.Message.From ?? "", Body = reply }, result.Message.Group, cancellationToken: http.RequestAborted).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The inbound message is stored; a failed reply must not make SNS redeliver it.
-                    WebhookLog.SnsReplyFailed(logger, ex, result.Message.Id);
-                }
-            }
+            WebhookLog.SnsRejected(logger, "the destination number is not one of the topic owner's numbers", envelope.TopicArn);
+            return WebhookResults.Problem(StatusCodes.Status403Forbidden, "The destination number is not accepted.", "destination_not_allowed");
         }
 
+        // Stored once per inboundMessageId; the host's handler runs once and its reply goes out through this config.
+        await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.Ok();
     }
+
+    private static string NormalizedOrSelf(string number) =>
+        Phone.TryNormalize(number, out var e164) ? e164 : number;
 
     /// <summary>
     /// Reads the two-way SMS payload AWS End User Messaging / Pinpoint publishes to SNS:
@@ -70,7 +64,7 @@ internal static class AwsWebhookEndpoints
         error = "";
         try
         {
-            using var doc = JsonDocument.Parse(message);
+            using var doc = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 16 });
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -78,7 +72,13 @@ internal static class AwsWebhookEndpoints
                 return false;
             }
 
-            string? Get(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (!SafeJson.TryReadStrings(root, out var strings))
+            {
+                error = "The notification's Message holds a string that is not valid Unicode.";
+                return false;
+            }
+
+            string? Get(string name) => strings.GetValueOrDefault(name);
             var id = Get("inboundMessageId");
             var from = Get("originationNumber");
             var to = Get("destinationNumber");

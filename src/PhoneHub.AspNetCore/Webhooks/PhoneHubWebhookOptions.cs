@@ -1,9 +1,15 @@
 namespace PhoneHub.AspNetCore;
 
 /// <summary>Settings of PhoneHub's provider webhooks (Twilio and Amazon SNS).</summary>
-/// <remarks>Set with <see cref="PhoneHubWebhookBuilderExtensions.ConfigureWebhooks"/> or <c>services.Configure&lt;PhoneHubWebhookOptions&gt;(...)</c>.</remarks>
+/// <remarks>
+/// Bound from the <c>PhoneHub:Webhooks</c> configuration section; set in code with
+/// <c>ConfigureWebhooks(...)</c> or <c>services.Configure&lt;PhoneHubWebhookOptions&gt;(...)</c>.
+/// </remarks>
 public sealed class PhoneHubWebhookOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "PhoneHub:Webhooks";
+
     /// <summary>
     /// The name of the <see cref="System.Net.Http.HttpClient"/> (from <c>IHttpClientFactory</c>) that fetches SNS signing
     /// certificates and confirms SNS subscriptions. Hosts can add handlers to it, for example an outbound proxy.
@@ -21,8 +27,9 @@ public sealed class PhoneHubWebhookOptions
     public TimeSpan TwilioCredentialCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The SNS topic ARNs the AWS webhook accepts. Empty (the default) accepts any topic whose message is signed by SNS;
-    /// set it so that only your own topics can deliver.
+    /// An extra restriction on the SNS topics the AWS webhook accepts. A notification is accepted only from a topic that an
+    /// active config owns (its <c>topic_arns</c> setting) in any case; when this list is not empty the topic must also be
+    /// in it. Default empty.
     /// </summary>
     public IList<string> AllowedSnsTopicArns { get; } = [];
 

@@ -32,7 +32,7 @@ internal sealed record SnsEnvelope
         error = null;
         try
         {
-            using var doc = JsonDocument.Parse(json.ToArray());
+            using var doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 error = "The body is not a JSON object.";
@@ -40,7 +40,13 @@ internal sealed record SnsEnvelope
             }
 
             var root = doc.RootElement;
-            string? Get(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (!SafeJson.TryReadStrings(root, out var strings))
+            {
+                error = "The body holds a string that is not valid Unicode.";
+                return null;
+            }
+
+            string? Get(string name) => strings.GetValueOrDefault(name);
 
             var type = Get("Type");
             var missing = RequiredFields.Where(name => string.IsNullOrEmpty(Get(name)) && !(name == "Message" && Get(name) is not null)).ToList();
@@ -80,6 +86,11 @@ internal sealed record SnsEnvelope
         catch (JsonException)
         {
             error = "The body is not valid JSON.";
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            error = "The body is not valid UTF-8 JSON.";
             return null;
         }
     }

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PhoneHub.Configuration;
+using PhoneHub.Providers;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
 /// <summary>
-/// Lets an SNS delivery through only when it is a well-formed envelope (400 otherwise), from an allowed topic and
-/// signed by SNS (403 otherwise); hands the envelope on as a feature.
+/// Lets an SNS delivery through only when it is a well-formed envelope (400 otherwise), from a topic that an active
+/// config owns (and the optional global allow-list allows), and signed by SNS (403 otherwise). A topic no config owns is
+/// refused before anything is fetched, stored, confirmed or replied to. Hands the envelope and the owning config on.
 /// </summary>
 internal sealed class SnsSignatureFilter : IEndpointFilter
 {
@@ -46,6 +49,15 @@ internal sealed class SnsSignatureFilter : IEndpointFilter
             return WebhookResults.Problem(StatusCodes.Status403Forbidden, "The topic is not accepted.", "topic_not_allowed");
         }
 
+        // The topic names the tenant: without an active config that owns it, nothing about the message can be trusted.
+        var owner = await services.GetRequiredService<IPhoneConfigService>()
+            .FindByIdentityAsync(ProviderIdentityKinds.Topic, envelope.TopicArn, http.RequestAborted).ConfigureAwait(false);
+        if (owner is null)
+        {
+            WebhookLog.SnsRejected(logger, "no active config owns the topic", envelope.TopicArn);
+            return WebhookResults.Problem(StatusCodes.Status403Forbidden, "The topic is not accepted.", "topic_not_allowed");
+        }
+
         var verification = await services.GetRequiredService<SnsMessageVerifier>().VerifyAsync(envelope, http.RequestAborted).ConfigureAwait(false);
         switch (verification)
         {
@@ -56,7 +68,10 @@ internal sealed class SnsSignatureFilter : IEndpointFilter
                 return WebhookResults.InvalidSignature("The SNS message signature could not be verified.");
         }
 
-        http.Features.Set(envelope);
+        http.Features.Set(new SnsDelivery(envelope, owner));
         return await next(context).ConfigureAwait(false);
     }
 }
+
+/// <summary>A verified SNS delivery and the config that owns its topic.</summary>
+internal sealed record SnsDelivery(SnsEnvelope Envelope, PhoneConfig Config);

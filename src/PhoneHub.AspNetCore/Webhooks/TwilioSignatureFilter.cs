@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using PhoneHub.Configuration;
 using PhoneHub.Providers.Twilio;
 
 namespace PhoneHub.AspNetCore.Webhooks;
@@ -19,16 +20,17 @@ internal enum TwilioWebhookKind
     Status,
 }
 
-/// <summary>A Twilio webhook request whose signature was checked: its form and the configs whose tokens signed it.</summary>
-internal sealed record TwilioWebhookRequest(IReadOnlyDictionary<string, StringValues> Form, TwilioTenant Tenant)
+/// <summary>A Twilio webhook request whose signature was checked: its form and the config whose token signed it.</summary>
+internal sealed record TwilioWebhookRequest(IReadOnlyDictionary<string, StringValues> Form, PhoneConfig Config)
 {
     public string? Get(string name) => Form.TryGetValue(name, out var value) && !StringValues.IsNullOrEmpty(value) ? value.ToString() : null;
 }
 
 /// <summary>
-/// Lets a Twilio webhook through only when <c>X-Twilio-Signature</c> was made with an auth token of the tenant the
-/// request is about (see <see cref="TwilioWebhookCredentials"/>), over the public URL (see <see cref="PublicRequestUrl"/>).
-/// Reads the form itself, with a size limit, and hands it on as a <see cref="TwilioWebhookRequest"/> feature.
+/// Lets a Twilio webhook through only when <c>X-Twilio-Signature</c> was made with the auth token of the one tenant the
+/// request is about (see <see cref="TwilioWebhookTenants"/>), over the public URL (see <see cref="PublicRequestUrl"/>).
+/// Reads the form itself, with a size limit, and hands it on as a <see cref="TwilioWebhookRequest"/> feature. When that
+/// tenant's token cannot be decrypted here, it answers 503 so Twilio delivers again rather than the message being lost.
 /// </summary>
 internal sealed class TwilioSignatureFilter(TwilioWebhookKind kind) : IEndpointFilter
 {
@@ -73,14 +75,18 @@ internal sealed class TwilioSignatureFilter(TwilioWebhookKind kind) : IEndpointF
             return WebhookResults.InvalidSignature("The X-Twilio-Signature header is required.");
         }
 
-        var credentials = services.GetRequiredService<TwilioWebhookCredentials>();
+        var tenants = services.GetRequiredService<TwilioWebhookTenants>();
         var tenant = kind == TwilioWebhookKind.Inbound
-            ? await credentials.ForReceivingNumberAsync(Value(form, "To"), http.RequestAborted).ConfigureAwait(false)
-            : await credentials.ForAccountAsync(Value(form, "AccountSid"), http.RequestAborted).ConfigureAwait(false);
-        if (tenant.Tokens.Count == 0)
+            ? await tenants.ForInboundAsync(Value(form, "To"), Value(form, "MessagingServiceSid"), Value(form, "AccountSid"), http.RequestAborted).ConfigureAwait(false)
+            : await tenants.ForStatusAsync(Value(form, "MessageSid") ?? Value(form, "SmsSid"), Value(form, "AccountSid"), http.RequestAborted).ConfigureAwait(false);
+        switch (tenant.Outcome)
         {
-            WebhookLog.TwilioNoCredentials(logger, path, "twilio", kind == TwilioWebhookKind.Inbound ? "by receiving number" : "by account SID");
-            return WebhookResults.InvalidSignature("The request's signature could not be verified.");
+            case TwilioTenantOutcome.CredentialsUnreadable:
+                WebhookLog.TwilioRejected(logger, path, "the owning config's credentials cannot be decrypted; asked Twilio to retry");
+                return WebhookResults.RetryLater();
+            case TwilioTenantOutcome.Unknown:
+                WebhookLog.TwilioNoCredentials(logger, path, "twilio", kind == TwilioWebhookKind.Inbound ? "by receiving number, messaging service or account" : "by message or account");
+                return WebhookResults.InvalidSignature("The request's signature could not be verified.");
         }
 
         var parameters = form.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
@@ -93,7 +99,7 @@ internal sealed class TwilioSignatureFilter(TwilioWebhookKind kind) : IEndpointF
             return WebhookResults.InvalidSignature("The request's signature could not be verified.");
         }
 
-        http.Features.Set(new TwilioWebhookRequest(form, tenant));
+        http.Features.Set(new TwilioWebhookRequest(form, tenant.Config!));
         return await next(context).ConfigureAwait(false);
     }
 

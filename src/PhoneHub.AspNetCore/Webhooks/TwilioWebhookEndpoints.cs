@@ -1,10 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
-using PhoneHub.Stores;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
@@ -15,11 +13,7 @@ internal static class TwilioWebhookEndpoints
     private static readonly string[] MetadataFields = ["AccountSid", "MessagingServiceSid", "NumSegments"];
 
     /// <summary>Stores an inbound message once per <c>MessageSid</c>, lets the host react, and answers TwiML.</summary>
-    public static async Task<IResult> InboundAsync(
-        HttpContext http,
-        ISmsService sms,
-        ILogger<TwilioSignatureFilter> logger,
-        IServiceProvider services)
+    public static async Task<IResult> InboundAsync(HttpContext http, ISmsService sms)
     {
         var request = http.Features.Get<TwilioWebhookRequest>() ?? throw new InvalidOperationException("The Twilio signature filter did not run.");
         var sid = request.Get("MessageSid") ?? request.Get("SmsMessageSid");
@@ -60,24 +54,17 @@ internal static class TwilioWebhookEndpoints
             Body = request.Get("Body") ?? "",
             MediaUrls = media,
             Metadata = metadata,
+            ConfigId = request.Config.Id,
+
+            // Twilio sends what the TwiML answer says, from the number that received the message.
+            ReplyByProvider = true,
         }, http.RequestAborted).ConfigureAwait(false);
 
-        // Only the delivery that stored the message reaches the host: a retry must not trigger a second reply.
-        string? reply = null;
-        if (result.Created && services.GetService<IInboundSmsHandler>() is { } handler)
-        {
-            reply = await InvokeHandlerAsync(handler, result.Message, logger, http.RequestAborted).ConfigureAwait(false);
-        }
-
-        return WebhookResults.TwiML(reply);
+        return WebhookResults.TwiML(result.Reply);
     }
 
     /// <summary>Applies a delivery report; only forward moves are taken, and an unknown message still answers 200.</summary>
-    public static async Task<IResult> StatusAsync(
-        HttpContext http,
-        ISmsService sms,
-        ISmsStore store,
-        ILogger<TwilioSignatureFilter> logger)
+    public static async Task<IResult> StatusAsync(HttpContext http, ISmsService sms, ILogger<TwilioSignatureFilter> logger)
     {
         var request = http.Features.Get<TwilioWebhookRequest>() ?? throw new InvalidOperationException("The Twilio signature filter did not run.");
         var sid = request.Get("MessageSid") ?? request.Get("SmsSid");
@@ -94,39 +81,18 @@ internal static class TwilioWebhookEndpoints
             return TypedResults.Ok();
         }
 
-        // The signature proves which account sent the report; a report for a message sent through another
-        // account's config must not move it (it would let one tenant change another's statuses).
-        var existing = await store.FindByProviderIdAsync(PhoneProviders.Twilio, sid, http.RequestAborted).ConfigureAwait(false);
-        if (existing is null || (existing.ConfigId is { } configId && !request.Tenant.ConfigIds.Contains(configId)))
+        // The signature proves which config's account sent the report; Core refuses it for a message of another account or group.
+        var outcome = await sms.ApplyStatusAsync(new SmsStatusReport
         {
-            WebhookLog.TwilioStatusUnknownMessage(logger, sid, status.ToWireName());
-            return TypedResults.Ok();
-        }
-
-        var outcome = await sms.ApplyStatusAsync(PhoneProviders.Twilio, sid, status, request.Get("ErrorCode"), request.Get("ErrorMessage"), http.RequestAborted).ConfigureAwait(false);
-        if (outcome == StatusUpdateOutcome.NotFound)
-        {
-            WebhookLog.TwilioStatusUnknownMessage(logger, sid, status.ToWireName());
-        }
-        else
-        {
-            WebhookLog.TwilioStatusApplied(logger, sid, status.ToWireName(), outcome.ToString());
-        }
-
+            Provider = PhoneProviders.Twilio,
+            ProviderMessageId = sid,
+            Status = status,
+            ErrorCode = request.Get("ErrorCode"),
+            ErrorMessage = request.Get("ErrorMessage"),
+            Account = request.Get("AccountSid"),
+            ConfigId = request.Config.Id,
+        }, http.RequestAborted).ConfigureAwait(false);
+        WebhookLog.TwilioStatusApplied(logger, sid, status.ToWireName(), outcome.ToString());
         return TypedResults.Ok();
-    }
-
-    internal static async Task<string?> InvokeHandlerAsync(IInboundSmsHandler handler, SmsMessage message, ILogger logger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The message is stored; failing the webhook would only make the provider retry a message we already have.
-            WebhookLog.InboundHandlerFailed(logger, ex, message.Id);
-            return null;
-        }
     }
 }

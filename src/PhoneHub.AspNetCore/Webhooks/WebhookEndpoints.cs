@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PhoneHub.Configuration;
+using PhoneHub.Providers;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
@@ -21,12 +23,16 @@ internal static class WebhookEndpoints
     public static IServiceCollection AddPhoneHubWebhookServices(this IServiceCollection services)
     {
         services.AddOptions<PhoneHubWebhookOptions>()
+            .BindConfiguration(PhoneHubWebhookOptions.SectionName)
             .Validate(o => o.MaxBodyBytes > 0, "PhoneHub webhook option MaxBodyBytes must be positive.")
             .Validate(o => o.TwilioCredentialCacheDuration >= TimeSpan.Zero, "PhoneHub webhook option TwilioCredentialCacheDuration must not be negative.")
             .Validate(o => o.SnsCertificateCacheDuration >= TimeSpan.Zero, "PhoneHub webhook option SnsCertificateCacheDuration must not be negative.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TwilioWebhookCredentials>();
+        services.TryAddSingleton<TwilioWebhookTenants>();
+
+        // Callback URLs sent to providers are read from the routes actually mapped, so they follow MapPhoneHub's prefix.
+        services.Replace(ServiceDescriptor.Singleton<IProviderCallbackUrls, MappedCallbackUrls>());
         services.TryAddSingleton<SnsMessageVerifier>();
         services.AddHttpClient(PhoneHubWebhookOptions.SnsHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15));
         return services;
@@ -38,6 +44,8 @@ internal static class WebhookEndpoints
         // and each one is guarded by its provider's signature instead.
         group.MapPost(TwilioInboundPath, TwilioWebhookEndpoints.InboundAsync)
             .AddEndpointFilter(new TwilioSignatureFilter(TwilioWebhookKind.Inbound))
+            .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Twilio, PhoneHubWebhookRoute.Inbound))
+            .WithName("PhoneHubTwilioInboundWebhook")
             .AllowAnonymous()
             .WithTags("Webhooks")
             .WithSummary("Twilio inbound SMS webhook (signature-checked; answers TwiML).")
@@ -46,6 +54,8 @@ internal static class WebhookEndpoints
 
         group.MapPost(TwilioStatusPath, TwilioWebhookEndpoints.StatusAsync)
             .AddEndpointFilter(new TwilioSignatureFilter(TwilioWebhookKind.Status))
+            .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Twilio, PhoneHubWebhookRoute.Status))
+            .WithName("PhoneHubTwilioStatusWebhook")
             .AllowAnonymous()
             .WithTags("Webhooks")
             .WithSummary("Twilio message status callback (signature-checked).")
@@ -53,6 +63,8 @@ internal static class WebhookEndpoints
 
         group.MapPost(AwsPath, AwsWebhookEndpoints.HandleAsync)
             .AddEndpointFilter(new SnsSignatureFilter())
+            .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Aws, PhoneHubWebhookRoute.Inbound))
+            .WithName("PhoneHubAwsWebhook")
             .AllowAnonymous()
             .WithTags("Webhooks")
             .WithSummary("Amazon SNS webhook for two-way SMS (signature-checked).")

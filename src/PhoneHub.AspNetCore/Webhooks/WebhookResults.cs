@@ -18,6 +18,11 @@ internal static class WebhookResults
     public static IResult InvalidSignature(string detail) =>
         Problem(StatusCodes.Status403Forbidden, "The request's signature is missing or invalid.", "invalid_signature", detail);
 
+    /// <summary>503 with <c>Retry-After</c>: the request may be genuine but cannot be checked now (providers deliver again).</summary>
+    public static IResult RetryLater() => new RetryAfterResult(
+        Problem(StatusCodes.Status503ServiceUnavailable, "The webhook cannot be processed now.", "temporarily_unavailable", "Deliver again later."),
+        TimeSpan.FromSeconds(60));
+
     public static IResult TooLarge(int maxBytes) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", "body_too_large", $"At most {maxBytes} bytes are accepted.");
 
@@ -59,5 +64,15 @@ internal static class WebhookResults
         }
 
         return builder.ToString();
+    }
+}
+
+/// <summary>Adds a <c>Retry-After</c> header to another result.</summary>
+internal sealed class RetryAfterResult(IResult inner, TimeSpan delay) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = ((int)delay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
     }
 }

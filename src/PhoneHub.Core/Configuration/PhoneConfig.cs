@@ -1,12 +1,20 @@
+using PhoneHub.Providers;
+
 namespace PhoneHub.Configuration;
 
 /// <summary>
 /// How one group (organization) sends SMS and looks numbers up. A config whose <see cref="Group"/> is
 /// <see langword="null"/> is the system default, used by groups without an active config of their own.
 /// </summary>
-/// <remarks>Credentials are never part of this type: they are stored encrypted and only <see cref="HasCredentials"/> is exposed.</remarks>
+/// <remarks>
+/// Provider-specific values (the Twilio from number, the AWS region, ...) live in <see cref="Settings"/>, declared and
+/// validated by the provider's <see cref="ProviderDefinition"/>. Credentials are never part of this type: they are stored
+/// encrypted and only <see cref="HasCredentials"/> is exposed.
+/// </remarks>
 public sealed record PhoneConfig
 {
+    private static readonly IReadOnlyDictionary<string, string> NoSettings = new Dictionary<string, string>();
+
     /// <summary>Store identifier.</summary>
     public long Id { get; init; }
 
@@ -16,31 +24,25 @@ public sealed record PhoneConfig
     /// <summary>A name for people.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Whether the config is in use. Each group has at most one active config.</summary>
-    public bool IsActive { get; init; } = true;
+    /// <summary>
+    /// Whether the config is in use. Each group has at most one active config; activating one deactivates the group's
+    /// other (the write's result says which). Default <see langword="false"/>: activation is always asked for.
+    /// </summary>
+    public bool IsActive { get; init; }
 
-    /// <summary>The provider name, one of <see cref="PhoneProviders"/> (or a custom provider's name).</summary>
-    public string Provider { get; init; } = PhoneProviders.Twilio;
+    /// <summary>The provider name, one of <see cref="PhoneProviders"/> or a custom provider's name; it must be registered. Default <c>test</c>.</summary>
+    public string Provider { get; init; } = PhoneProviders.Test;
 
-    /// <summary>The Twilio number messages are sent from, in E.164.</summary>
-    public string? TwilioFromNumber { get; init; }
+    /// <summary>The provider's settings (see the provider's <see cref="ProviderDefinition.Settings"/>), for example <c>from_number</c>.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = NoSettings;
 
-    /// <summary>The Twilio Messaging Service SID used instead of a from number, if set.</summary>
-    public string? TwilioMessagingServiceSid { get; init; }
-
-    /// <summary>The AWS region, for example <c>us-east-1</c>.</summary>
-    public string? AwsRegion { get; init; }
-
-    /// <summary>The alphanumeric sender ID for SNS, where the destination country supports it.</summary>
-    public string? AwsSenderId { get; init; }
-
-    /// <summary>The origination number for SNS, in E.164.</summary>
-    public string? AwsOriginationNumber { get; init; }
+    /// <summary>The identities the settings claim (receiving numbers, account, topics), derived by PhoneHub on every write.</summary>
+    public IReadOnlyList<ProviderIdentity> Identities { get; init; } = [];
 
     /// <summary>Whether lookups may call the provider (they cost money). When off, lookups return metadata only.</summary>
     public bool LookupEnabled { get; init; } = true;
 
-    /// <summary>How many days a provider lookup stays fresh in the shared cache.</summary>
+    /// <summary>How many days a provider lookup stays fresh for this config's readers.</summary>
     public int LookupCacheDays { get; init; } = 30;
 
     /// <summary>When on, nothing is sent to a provider: messages are recorded and marked as test messages.</summary>
@@ -55,6 +57,27 @@ public sealed record PhoneConfig
     /// <summary>When the config was last changed.</summary>
     public DateTimeOffset Modified { get; init; }
 
-    /// <summary>The number this config sends from and receives on: the Twilio from number or the AWS origination number.</summary>
-    public string? OwnNumber => TwilioFromNumber ?? AwsOriginationNumber;
+    /// <summary>A setting's value, or <see langword="null"/> when it is not set.</summary>
+    /// <param name="name">The setting name.</param>
+    /// <returns>The value.</returns>
+    public string? Setting(string name) => Settings.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>The values of the identities of <paramref name="kind"/>.</summary>
+    /// <param name="kind">One of <see cref="ProviderIdentityKinds"/>.</param>
+    /// <returns>The values.</returns>
+    public IEnumerable<string> IdentitiesOf(string kind) => Identities.Where(i => i.Kind == kind).Select(i => i.Value);
+
+    /// <summary>Whether the config holds the identity.</summary>
+    /// <param name="kind">One of <see cref="ProviderIdentityKinds"/>.</param>
+    /// <param name="value">The value.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool Holds(string kind, string value) => Identities.Contains(new ProviderIdentity(kind, value));
+
+    /// <summary>The provider account the config sends through (its <see cref="ProviderIdentityKinds.Account"/> identity), when it has one.</summary>
+    public string? Account => IdentitiesOf(ProviderIdentityKinds.Account).FirstOrDefault();
 }
+
+/// <summary>The result of writing a config.</summary>
+/// <param name="Config">The config as stored.</param>
+/// <param name="DeactivatedConfigIds">Configs of the same group that this write deactivated (activating a config deactivates the group's other).</param>
+public sealed record PhoneConfigWriteResult(PhoneConfig Config, IReadOnlyList<long> DeactivatedConfigIds);

@@ -1,8 +1,7 @@
-using System.Text.RegularExpressions;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Diagnostics;
-using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
@@ -11,29 +10,66 @@ using PhoneHub.Stores;
 namespace PhoneHub.Configuration;
 
 /// <summary>The default <see cref="IPhoneConfigService"/>.</summary>
-internal sealed partial class PhoneConfigService(
+internal sealed class PhoneConfigService(
     IPhoneConfigStore store,
     ICredentialProtector protector,
     ProviderRegistry providers,
+    ProviderSettingsValidator settingsValidator,
     PhoneNormalizer normalizer,
+    ConfigChangeToken changes,
     IOptions<PhoneHubOptions> options,
     TimeProvider time,
     ILogger<PhoneConfigService> logger) : IPhoneConfigService
 {
-    public async Task<PhoneConfig> CreateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
+    private const int MaxCachedEntries = 4096;
+
+    // Resolutions (group → config, identity → config) are read on every send, lookup and webhook and change rarely: they
+    // are kept briefly, dropped at once on every write through this service, and at most ConfigCacheDuration old when
+    // another process changed them.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, PhoneConfig? Config)> _resolved = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ProviderDefinition> Providers => providers.Definitions;
+
+    public bool CredentialsAvailable => protector.IsAvailable;
+
+    public async Task<PhoneConfigWriteResult> CreateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var valid = Validate(config) with { Id = 0, Created = now, Modified = now };
-        return await store.InsertAsync(valid, cancellationToken).ConfigureAwait(false);
+        var valid = Validate(config) with { Id = 0, Created = now, Modified = now, HasCredentials = false };
+        var result = await store.InsertAsync(valid, cancellationToken).ConfigureAwait(false);
+        Written(result, "created");
+        return result;
     }
 
-    public async Task<PhoneConfig?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
+    public async Task<PhoneConfigWriteResult?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
     {
         var valid = Validate(config) with { Modified = time.GetUtcNow() };
-        return await store.UpdateAsync(valid, cancellationToken).ConfigureAwait(false);
+        var result = await store.UpdateAsync(valid, cancellationToken).ConfigureAwait(false);
+        if (result is not null)
+        {
+            Written(result, "updated");
+        }
+
+        return result;
     }
 
-    public Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default) => store.DeleteAsync(id, cancellationToken);
+    public async Task<PhoneConfigWriteResult?> ActivateAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var config = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return config is null ? null : await UpdateAsync(config with { IsActive = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        if (deleted)
+        {
+            Invalidate();
+            Log.ConfigWritten(logger, id, "deleted");
+        }
+
+        return deleted;
+    }
 
     public Task<PhoneConfig?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
 
@@ -45,14 +81,49 @@ internal sealed partial class PhoneConfigService(
         ArgumentNullException.ThrowIfNull(credentials);
         if (credentials.IsEmpty)
         {
-            throw new PhoneHubValidationException("credentials", "At least one credential value is required.");
+            throw new PhoneHubValidationException(ProviderSettingsValidator.CredentialsField, "At least one credential value is required.");
         }
 
+        var config = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (config is null)
+        {
+            return false;
+        }
+
+        var definition = providers.FindDefinition(config.Provider)
+            ?? throw new PhoneHubValidationException("provider", $"The config's provider '{config.Provider}' is not registered, so its credentials cannot be checked.");
+        var errors = new Errors();
+        var (secrets, clearSettings) = ProviderSettingsValidator.ValidateCredentials(definition, credentials, errors.Add);
+        errors.ThrowIfAny();
+
         // Encrypt before touching the store, so a missing key fails without side effects.
-        var ciphertext = protector.Protect(credentials, id);
+        var ciphertext = secrets.IsEmpty ? null : protector.Protect(secrets, id);
+
+        // Values kept in clear (the account id) become settings first: they may claim an identity, and a conflict must
+        // leave the stored credentials as they were.
+        if (clearSettings.Count > 0)
+        {
+            var merged = new Dictionary<string, string>(config.Settings, StringComparer.Ordinal);
+            foreach (var (name, value) in clearSettings)
+            {
+                merged[name] = value;
+            }
+
+            if (await UpdateAsync(config with { Settings = merged }, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+        }
+
+        if (ciphertext is null)
+        {
+            return true;
+        }
+
         var found = await store.SetCredentialsAsync(id, ciphertext, cancellationToken).ConfigureAwait(false);
         if (found)
         {
+            Invalidate();
             Log.CredentialsStored(logger, id);
         }
 
@@ -62,18 +133,37 @@ internal sealed partial class PhoneConfigService(
     public async Task<PhoneConfig> ResolveAsync(string? group, CancellationToken cancellationToken = default) =>
         await TryResolveAsync(group, cancellationToken).ConfigureAwait(false) ?? throw new PhoneConfigNotFoundException(group);
 
-    public async Task<PhoneConfig?> TryResolveAsync(string? group, CancellationToken cancellationToken = default)
-    {
-        if (group is not null)
+    public Task<PhoneConfig?> TryResolveAsync(string? group, CancellationToken cancellationToken = default) =>
+        CachedAsync(group is null ? "default" : "group:" + group, async ct =>
         {
-            var own = await store.FindActiveAsync(group, cancellationToken).ConfigureAwait(false);
-            if (own is not null)
+            if (group is not null && await store.FindActiveAsync(group, ct).ConfigureAwait(false) is { } own)
             {
                 return own;
             }
+
+            return await store.FindActiveAsync(null, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<PhoneConfig?> FindByIdentityAsync(string kind, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 2048)
+        {
+            return Task.FromResult<PhoneConfig?>(null);
         }
 
-        return await store.FindActiveAsync(null, cancellationToken).ConfigureAwait(false);
+        if (kind == ProviderIdentityKinds.PhoneNumber)
+        {
+            if (!normalizer.TryNormalize(value, out var e164, options.Value.DefaultRegion))
+            {
+                return Task.FromResult<PhoneConfig?>(null);
+            }
+
+            value = e164;
+        }
+
+        var identity = new ProviderIdentity(kind, value);
+        return CachedAsync("identity:" + identity, ct => store.FindByIdentityAsync(identity, ct), cancellationToken);
     }
 
     public async Task<ProviderContext> GetProviderContextAsync(PhoneConfig config, CancellationToken cancellationToken = default)
@@ -108,13 +198,14 @@ internal sealed partial class PhoneConfigService(
             var context = await GetProviderContextAsync(config, cancellationToken).ConfigureAwait(false);
             result = await provider.TestConnectionAsync(context, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProviderNotRegisteredException ex)
+        catch (ProviderNotRegisteredException)
         {
-            result = ConnectionTestResult.Fail(ConnectionErrorCodes.ProviderNotRegistered, ex.Message);
+            result = ConnectionTestResult.Fail(ConnectionErrorCodes.ProviderNotRegistered, $"The provider '{config.Provider}' is not available in this host.");
         }
-        catch (CredentialsUnavailableException ex)
+        catch (CredentialsUnavailableException)
         {
-            result = ConnectionTestResult.Fail(ConnectionErrorCodes.InvalidConfig, ex.Message);
+            // The exception names the host's settings; the caller only learns that the credentials cannot be read.
+            result = ConnectionTestResult.Fail(ConnectionErrorCodes.CredentialsUnavailable, "The config's credentials cannot be read by this host.");
         }
 
         if (!result.Success)
@@ -125,104 +216,108 @@ internal sealed partial class PhoneConfigService(
         return result;
     }
 
+    private void Written(PhoneConfigWriteResult result, string change)
+    {
+        Invalidate();
+        Log.ConfigWritten(logger, result.Config.Id, change);
+        foreach (var other in result.DeactivatedConfigIds)
+        {
+            Log.ConfigDeactivated(logger, other, result.Config.Id);
+        }
+    }
+
+    private void Invalidate()
+    {
+        _resolved.Clear();
+        changes.Changed();
+    }
+
+    private async Task<PhoneConfig?> CachedAsync(string key, Func<CancellationToken, Task<PhoneConfig?>> load, CancellationToken cancellationToken)
+    {
+        var duration = options.Value.ConfigCacheDuration;
+        var now = time.GetUtcNow();
+        if (duration > TimeSpan.Zero && _resolved.TryGetValue(key, out var entry) && entry.Expires > now)
+        {
+            return entry.Config;
+        }
+
+        var config = await load(cancellationToken).ConfigureAwait(false);
+        if (duration > TimeSpan.Zero)
+        {
+            if (_resolved.Count >= MaxCachedEntries)
+            {
+                // Bounded: webhooks with made-up numbers or account ids must not grow memory.
+                _resolved.Clear();
+            }
+
+            _resolved[key] = (now + duration, config);
+        }
+
+        return config;
+    }
+
     private PhoneConfig Validate(PhoneConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var errors = new Dictionary<string, string[]>();
-        void Error(string field, string message) => errors[field] = [.. errors.GetValueOrDefault(field, []), message];
+        var errors = new Errors();
 
         if (string.IsNullOrWhiteSpace(config.Name))
         {
-            Error("name", "A name is required.");
+            errors.Add("name", "A name is required.");
         }
         else if (config.Name.Length > 200)
         {
-            Error("name", "The name must be at most 200 characters.");
+            errors.Add("name", "The name must be at most 200 characters.");
         }
 
         if (config.Group is { } group && (group.Length == 0 || group.Length > 200))
         {
-            Error("group", "The group must be 1 to 200 characters, or null for the system default.");
-        }
-
-        if (string.IsNullOrWhiteSpace(config.Provider) || !ProviderName().IsMatch(config.Provider))
-        {
-            Error("provider", "The provider must be a provider name such as 'twilio' or 'aws'.");
+            errors.Add("group", "The group must be 1 to 200 characters, or null for the system default.");
         }
 
         if (config.LookupCacheDays is < 0 or > 3650)
         {
-            Error("lookup_cache_days", "The lookup cache must be 0 to 3650 days.");
+            errors.Add("lookup_cache_days", "The lookup cache must be 0 to 3650 days.");
         }
 
-        string? Number(string field, string? value)
+        var provider = config.Provider?.Trim() ?? "";
+        var definition = providers.FindDefinition(provider);
+        IReadOnlyDictionary<string, string> settings = config.Settings;
+        if (definition is null)
         {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                return null;
-            }
-
-            if (normalizer.TryNormalize(value, out var e164, options.Value.DefaultRegion))
-            {
-                return e164;
-            }
-
-            Error(field, $"'{value}' is not a valid phone number.");
-            return value;
+            errors.Add("provider", string.IsNullOrEmpty(provider)
+                ? "A provider is required."
+                : $"'{provider}' is not a registered provider. Registered: {string.Join(", ", providers.Definitions.Select(d => d.Name))}.");
         }
-
-        var from = Number("twilio_from_number", config.TwilioFromNumber);
-        var origination = Number("aws_origination_number", config.AwsOriginationNumber);
-
-        if (config.TwilioMessagingServiceSid is { Length: > 0 } mg && !SenderIds.MessagingServiceSid().IsMatch(mg))
+        else
         {
-            Error("twilio_messaging_service_sid", "A messaging service SID is 'MG' followed by 32 hexadecimal characters.");
+            var sends = config.IsActive && !config.TestMode;
+            settings = settingsValidator.ValidateSettings(definition, config.Settings, sends, options.Value.DefaultRegion, errors.Add);
         }
 
-        if (config.AwsRegion is { Length: > 0 } region && !AwsRegion().IsMatch(region))
-        {
-            Error("aws_region", "The AWS region must look like 'us-east-1'.");
-        }
-
-        if (config.AwsSenderId is { Length: > 0 } sender && !SenderIds.SnsSenderId().IsMatch(sender))
-        {
-            Error("aws_sender_id", "A sender ID is 1 to 11 letters and digits, with at least one letter.");
-        }
-
-        if (!config.TestMode && config.IsActive)
-        {
-            if (string.Equals(config.Provider, PhoneProviders.Twilio, StringComparison.OrdinalIgnoreCase)
-                && from is null && string.IsNullOrEmpty(config.TwilioMessagingServiceSid))
-            {
-                Error("twilio_from_number", "A Twilio config needs a from number or a messaging service SID.");
-            }
-
-            if (string.Equals(config.Provider, PhoneProviders.Aws, StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(config.AwsRegion))
-            {
-                Error("aws_region", "An AWS config needs a region.");
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new PhoneHubValidationException(errors);
-        }
-
+        errors.ThrowIfAny();
         return config with
         {
             Name = config.Name.Trim(),
-            Provider = config.Provider.Trim().ToLowerInvariant(),
-            TwilioFromNumber = from,
-            AwsOriginationNumber = origination,
-            TwilioMessagingServiceSid = string.IsNullOrWhiteSpace(config.TwilioMessagingServiceSid) ? null : config.TwilioMessagingServiceSid,
-            AwsRegion = string.IsNullOrWhiteSpace(config.AwsRegion) ? null : config.AwsRegion,
-            AwsSenderId = string.IsNullOrWhiteSpace(config.AwsSenderId) ? null : config.AwsSenderId,
+            Provider = definition!.Name,
+            Settings = settings,
+            Identities = definition.IdentitiesOf(settings),
         };
     }
 
-    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_-]{0,49}$")]
-    private static partial Regex ProviderName();
+    /// <summary>Collects field errors the way <see cref="PhoneHubValidationException"/> reports them.</summary>
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
 
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
-    private static partial Regex AwsRegion();
+        public void Add(string field, string message) => _errors[field] = [.. _errors.GetValueOrDefault(field, []), message];
+
+        public void ThrowIfAny()
+        {
+            if (_errors.Count > 0)
+            {
+                throw new PhoneHubValidationException(_errors);
+            }
+        }
+    }
 }

@@ -35,6 +35,24 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Status {Status} reported for unknown {Provider} message {ProviderMessageId}; ignored.")]
     public static partial void StatusForUnknownMessage(ILogger logger, string provider, string providerMessageId, string status);
 
+    [LoggerMessage(18, LogLevel.Information, "Status {Status} for {Provider} message {ProviderMessageId} arrived before the message's provider id was stored; kept to apply then.")]
+    public static partial void StatusKeptForLater(ILogger logger, string provider, string providerMessageId, string status);
+
+    [LoggerMessage(19, LogLevel.Warning, "Status {Status} for {Provider} message {ProviderMessageId} came from another account or group than the message went through; refused.")]
+    public static partial void StatusRefused(ILogger logger, string provider, string providerMessageId, string status);
+
+    [LoggerMessage(40, LogLevel.Error, "The inbound SMS handler failed for message {MessageId}; the message is stored.")]
+    public static partial void InboundHandlerFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(41, LogLevel.Warning, "The reply to inbound message {MessageId} was not sent: {Reason}.")]
+    public static partial void InboundReplyNotSent(ILogger logger, long messageId, string reason);
+
+    [LoggerMessage(42, LogLevel.Warning, "The reply to inbound message {MessageId} could not be sent; the inbound message is stored.")]
+    public static partial void InboundReplyFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(43, LogLevel.Error, "A status handler failed for message {MessageId}.")]
+    public static partial void StatusHandlerFailed(ILogger logger, Exception exception, long messageId);
+
     [LoggerMessage(20, LogLevel.Warning, "Lookup at provider {Provider} failed ({ErrorCode}); a stored record was returned instead.")]
     public static partial void LookupFailedServedStale(ILogger logger, string provider, string errorCode);
 
@@ -44,8 +62,20 @@ internal static partial class Log
     [LoggerMessage(22, LogLevel.Error, "Lookup provider {Provider} threw an unexpected exception.")]
     public static partial void LookupProviderCrashed(ILogger logger, Exception exception, string provider);
 
+    [LoggerMessage(23, LogLevel.Information, "Phone-number record {RecordId} {Change}.")]
+    public static partial void PhoneNumberWritten(ILogger logger, long recordId, string change);
+
     [LoggerMessage(30, LogLevel.Information, "Credentials of config {ConfigId} were replaced.")]
     public static partial void CredentialsStored(ILogger logger, long configId);
+
+    [LoggerMessage(32, LogLevel.Information, "Config {ConfigId} {Change}.")]
+    public static partial void ConfigWritten(ILogger logger, long configId, string change);
+
+    [LoggerMessage(33, LogLevel.Information, "Config {ConfigId} was deactivated because config {ActivatedConfigId} of the same group was activated.")]
+    public static partial void ConfigDeactivated(ILogger logger, long configId, long activatedConfigId);
+
+    [LoggerMessage(34, LogLevel.Warning, "No credential encryption key is configured: storing or reading provider credentials will fail. Set '{Setting}' (32 random bytes, base64).")]
+    public static partial void EncryptionKeyMissing(ILogger logger, string setting);
 
     [LoggerMessage(31, LogLevel.Warning, "Connection test of config {ConfigId} ({Provider}) failed: {ErrorCode}.")]
     public static partial void ConnectionTestFailed(ILogger logger, long configId, string provider, string errorCode);

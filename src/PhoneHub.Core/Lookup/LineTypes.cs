@@ -44,4 +44,34 @@ public static class LineTypes
 
     /// <summary>Not known.</summary>
     public const string Unknown = "unknown";
+
+    /// <summary>Every line type above.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        Mobile, Landline, FixedVoip, NonFixedVoip, TollFree, Premium, SharedCost, Uan, Voicemail, Pager, Personal, FixedLineOrMobile, Unknown,
+    ];
+
+    /// <summary>The line type numbering-plan metadata gives a number of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The kind, as <see cref="Normalization.ParsedPhoneNumber.Kind"/> reports it.</param>
+    /// <returns>One of the constants above.</returns>
+    public static string Of(Normalization.PhoneNumberKind kind) => kind switch
+    {
+        Normalization.PhoneNumberKind.Mobile => Mobile,
+        Normalization.PhoneNumberKind.FixedLine => Landline,
+        Normalization.PhoneNumberKind.FixedLineOrMobile => FixedLineOrMobile,
+        Normalization.PhoneNumberKind.TollFree => TollFree,
+        Normalization.PhoneNumberKind.PremiumRate => Premium,
+        Normalization.PhoneNumberKind.SharedCost => SharedCost,
+        Normalization.PhoneNumberKind.Voip => NonFixedVoip,
+        Normalization.PhoneNumberKind.PersonalNumber => Personal,
+        Normalization.PhoneNumberKind.Pager => Pager,
+        Normalization.PhoneNumberKind.Uan => Uan,
+        Normalization.PhoneNumberKind.Voicemail => Voicemail,
+        _ => Unknown,
+    };
+
+    /// <summary>Whether <paramref name="lineType"/> is one of <see cref="All"/> (case-sensitive, as stored).</summary>
+    /// <param name="lineType">A line type.</param>
+    /// <returns><see langword="true"/> when it is known.</returns>
+    public static bool IsKnown(string? lineType) => lineType is not null && All.Contains(lineType, StringComparer.Ordinal);
 }

@@ -27,21 +27,7 @@ internal static class MetadataLookup
         },
     };
 
-    public static string LineTypeOf(PhoneNumberKind kind) => kind switch
-    {
-        PhoneNumberKind.Mobile => LineTypes.Mobile,
-        PhoneNumberKind.FixedLine => LineTypes.Landline,
-        PhoneNumberKind.FixedLineOrMobile => LineTypes.FixedLineOrMobile,
-        PhoneNumberKind.TollFree => LineTypes.TollFree,
-        PhoneNumberKind.PremiumRate => LineTypes.Premium,
-        PhoneNumberKind.SharedCost => LineTypes.SharedCost,
-        PhoneNumberKind.Voip => LineTypes.NonFixedVoip,
-        PhoneNumberKind.PersonalNumber => LineTypes.Personal,
-        PhoneNumberKind.Pager => LineTypes.Pager,
-        PhoneNumberKind.Uan => LineTypes.Uan,
-        PhoneNumberKind.Voicemail => LineTypes.Voicemail,
-        _ => LineTypes.Unknown,
-    };
+    public static string LineTypeOf(PhoneNumberKind kind) => LineTypes.Of(kind);
 
     /// <summary>A <see cref="PhoneNumber"/> built from metadata, for answers that are not stored.</summary>
     public static PhoneNumber ToRecord(ParsedPhoneNumber number, string provider, DateTimeOffset now)

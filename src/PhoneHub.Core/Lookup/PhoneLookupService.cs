@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
@@ -11,30 +10,48 @@ using PhoneHub.Stores;
 
 namespace PhoneHub.Lookup;
 
-/// <summary>The default <see cref="IPhoneLookupService"/>: memory tier, then the store, then the provider.</summary>
-internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
+/// <summary>
+/// The default <see cref="IPhoneLookupService"/>: memory tier, then the store, then the provider. The cache is shared by
+/// every group, but what a caller gets is decided by the caller's own config (its lookup policy):
+/// <list type="bullet">
+/// <item>a config with lookups off (or whose provider has no lookup API) gets numbering-plan metadata only, never a paid
+/// answer another group bought, and never causes a provider call;</item>
+/// <item>a config in test mode gets the test provider's answer, which is never stored, so no live reader is served it;</item>
+/// <item>a paying config gets a stored answer only if that answer came from its own lookup provider and is younger than
+/// its own <see cref="PhoneConfig.LookupCacheDays"/>; otherwise it buys a fresh one.</item>
+/// </list>
+/// Concurrent lookups share one provider call only when they would buy the same thing (same number from the same
+/// provider); a caller is never handed an answer older than its own window.
+/// </summary>
+internal sealed class PhoneLookupService : IPhoneLookupService
 {
     private readonly IPhoneNumberStore _store;
     private readonly IPhoneConfigService _configs;
     private readonly ProviderRegistry _providers;
     private readonly PhoneNormalizer _normalizer;
+    private readonly LookupMemoryCache _memory;
+    private readonly ConfigChangeToken _configChanges;
     private readonly PhoneHubOptions _options;
     private readonly TimeProvider _time;
     private readonly PhoneHubMetrics _metrics;
     private readonly ILogger<PhoneLookupService> _logger;
-    private readonly MemoryCache? _memory;
 
-    // One in-flight load per number: concurrent lookups of the same number await the same task (one provider call).
-    private readonly ConcurrentDictionary<(string E164, bool Force), Lazy<Task<PhoneNumber>>> _inflight = new();
+    // One in-flight load per number and purchase: concurrent lookups that would buy the same answer await one task.
+    private readonly ConcurrentDictionary<FlightKey, Lazy<Task<PhoneNumber>>> _inflight = new();
 
-    // Numbers whose provider lookup just failed, with when they may be tried again.
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Until, PhoneLookupException Error)> _failures = new();
+    // Numbers whose provider lookup just failed, per provider, with when they may be tried again.
+    private readonly ConcurrentDictionary<(string E164, string Provider), (DateTimeOffset Until, PhoneLookupException Error)> _failures = new();
+
+    // The lookup policy of each group, so a memory hit needs no config read; dropped whenever a config changes here.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, int Version, LookupPolicy Policy)> _policies = new(StringComparer.Ordinal);
 
     public PhoneLookupService(
         IPhoneNumberStore store,
         IPhoneConfigService configs,
         ProviderRegistry providers,
         PhoneNormalizer normalizer,
+        LookupMemoryCache memory,
+        ConfigChangeToken configChanges,
         IOptions<PhoneHubOptions> options,
         TimeProvider time,
         PhoneHubMetrics metrics,
@@ -44,22 +61,22 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         _configs = configs;
         _providers = providers;
         _normalizer = normalizer;
+        _memory = memory;
+        _configChanges = configChanges;
         _options = options.Value;
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _memory = _options.LookupMemoryCacheSize > 0
-            ? new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.LookupMemoryCacheSize })
-            : null;
     }
 
     public Task<PhoneNumber> LookupAsync(string phoneNumber, bool forceRefresh = false, string? group = null, CancellationToken cancellationToken = default)
     {
         var parsed = _normalizer.Parse(phoneNumber, _options.DefaultRegion);
 
-        // Fast path, no allocation beyond the parse: a fresh record in memory. Freshness is judged with our
-        // TimeProvider, never the cache's own clock.
-        if (!forceRefresh && _memory is not null && _memory.TryGetValue(parsed.E164, out PhoneNumber? hit) && hit is not null && !hit.NeedsLookup(_time.GetUtcNow()))
+        // Fast path, no allocation beyond the parse: the caller's policy is known and a record fresh for it is in memory.
+        // Freshness is judged with our TimeProvider, never the cache's own clock.
+        if (!forceRefresh && TryGetCachedPolicy(group, out var policy) && policy is { Kind: LookupPolicyKind.Provider, Provider: { } provider }
+            && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, provider.Name, policy.CacheDays, _time.GetUtcNow()))
         {
             _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
             return Task.FromResult(hit);
@@ -70,17 +87,49 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
 
     private async Task<PhoneNumber> LookupSlowAsync(ParsedPhoneNumber parsed, bool forceRefresh, string? group, CancellationToken cancellationToken)
     {
-        var key = (parsed.E164, forceRefresh);
-        var lazy = _inflight.GetOrAdd(key, k => new Lazy<Task<PhoneNumber>>(() => LoadAndForgetAsync(k, parsed, group)));
-        return await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var policy = await GetPolicyAsync(group, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        switch (policy.Kind)
+        {
+            case LookupPolicyKind.MetadataOnly:
+                return await MetadataOnlyAsync(parsed, now, cancellationToken).ConfigureAwait(false);
+            case LookupPolicyKind.Test:
+                // Test answers are made up from metadata: never stored in the shared cache a live config reads.
+                _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "test"));
+                return ToRecord(parsed, await policy.Provider!.LookupAsync(parsed.E164, new ProviderContext(policy.ReaderConfig!, null), cancellationToken).ConfigureAwait(false), null, 0, now) with { Created = now, Modified = now };
+        }
+
+        if (!forceRefresh && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, policy.Provider!.Name, policy.CacheDays, now))
+        {
+            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
+            return hit;
+        }
+
+        var result = await JoinAsync(new FlightKey(parsed.E164, policy.Provider!.Name, forceRefresh), parsed, policy, cancellationToken).ConfigureAwait(false);
+
+        // A shared load judged freshness by the policy of whoever started it. A caller whose own window is shorter
+        // does not take an answer that is stale for it: it asks for a fresh one (which is then fresh for everyone).
+        if (!forceRefresh && !IsFreshFor(result, policy.Provider.Name, policy.CacheDays, _time.GetUtcNow()) && result.LastLookupAt != _time.GetUtcNow())
+        {
+            result = await JoinAsync(new FlightKey(parsed.E164, policy.Provider.Name, Force: true), parsed, policy, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
-    private async Task<PhoneNumber> LoadAndForgetAsync((string E164, bool Force) key, ParsedPhoneNumber parsed, string? group)
+    private Task<PhoneNumber> JoinAsync(FlightKey key, ParsedPhoneNumber parsed, LookupPolicy policy, CancellationToken cancellationToken)
+    {
+        // Keyed by what the call buys (number, provider): groups with different cache windows still share one call.
+        var lazy = _inflight.GetOrAdd(key, k => new Lazy<Task<PhoneNumber>>(() => LoadAndForgetAsync(k, parsed, policy)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<PhoneNumber> LoadAndForgetAsync(FlightKey key, ParsedPhoneNumber parsed, LookupPolicy policy)
     {
         try
         {
             // The shared load is not tied to any one caller's token: a caller that gives up must not fail the others.
-            return await LoadAsync(parsed, group, key.Force).ConfigureAwait(false);
+            return await LoadAsync(parsed, policy, key.Force).ConfigureAwait(false);
         }
         finally
         {
@@ -88,43 +137,34 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         }
     }
 
-    private async Task<PhoneNumber> LoadAsync(ParsedPhoneNumber parsed, string? group, bool forceRefresh)
+    private async Task<PhoneNumber> LoadAsync(ParsedPhoneNumber parsed, LookupPolicy policy, bool forceRefresh)
     {
+        var provider = policy.Provider!;
         var now = _time.GetUtcNow();
         var stored = await _store.FindAsync(parsed.E164).ConfigureAwait(false);
-        if (!forceRefresh && stored is not null && !stored.NeedsLookup(now))
+        if (!forceRefresh && stored is not null && IsFreshFor(stored, provider.Name, policy.CacheDays, now))
         {
-            Remember(stored, now);
+            _memory.Remember(stored, now, _options.LookupMemoryCacheDuration);
             _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "store"));
             return stored;
         }
 
-        // The group's config matters only from here on (whether and where to look up): a fresh stored record is
-        // served without reading it.
-        var config = await _configs.TryResolveAsync(group).ConfigureAwait(false);
-        var (provider, providerConfig) = await FindLookupProviderAsync(config).ConfigureAwait(false);
-        if (config is null || provider is null || providerConfig is null)
-        {
-            // Lookups are off for this group (or its provider has none): metadata only, never a made-up carrier.
-            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "metadata"));
-            return stored ?? MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
-        }
-
-        if (stored is null && _failures.TryGetValue(parsed.E164, out var failure))
+        var failureKey = (parsed.E164, provider.Name);
+        if (stored is null && _failures.TryGetValue(failureKey, out var failure))
         {
             if (failure.Until > now)
             {
                 throw failure.Error;
             }
 
-            _failures.TryRemove(parsed.E164, out _);
+            _failures.TryRemove(failureKey, out _);
         }
 
         PhoneLookupResult result;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var context = await _configs.GetProviderContextAsync(providerConfig).ConfigureAwait(false);
+            var context = await _configs.GetProviderContextAsync(policy.ProviderConfig!).ConfigureAwait(false);
             result = await provider.LookupAsync(parsed.E164, context).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -135,13 +175,14 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
                 Log.LookupProviderCrashed(_logger, ex, provider.Name);
             }
 
-            if (stored is not null)
+            // A stale answer from the same provider is better than none; an answer of another kind is not what was asked.
+            if (stored is not null && stored.LookupProvider == provider.Name)
             {
                 Log.LookupFailedServedStale(_logger, provider.Name, error.ErrorCode);
                 return stored;
             }
 
-            RememberFailure(parsed.E164, error, now);
+            RememberFailure(failureKey, error, now);
             Log.LookupFailed(_logger, provider.Name, error.ErrorCode, _options.LookupNegativeCacheDuration);
             throw error;
         }
@@ -151,83 +192,127 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
         }
 
         _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "provider"));
-        var saved = await _store.UpsertAsync(new PhoneNumber
-        {
-            Id = stored?.Id ?? 0,
-            E164 = parsed.E164,
-            CountryCode = result.CountryCode ?? parsed.CountryCallingCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Region = result.Region ?? parsed.RegionCode,
-            Carrier = result.Carrier,
-            LineType = result.LineType,
-            IsMobile = result.IsMobile,
-            IsVoip = result.IsVoip,
-            IsValid = result.IsValid,
-            CallerName = result.CallerName,
-            CallerType = result.CallerType,
-            AddressStreet = stored?.AddressStreet,
-            AddressCity = stored?.AddressCity,
-            AddressState = stored?.AddressState,
-            AddressPostalCode = stored?.AddressPostalCode,
-            AddressCountry = stored?.AddressCountry,
-            LookupProvider = result.Provider,
-            LookupExpiresAt = now.AddDays(config.LookupCacheDays),
-            LookupCount = (stored?.LookupCount ?? 0) + 1,
-            LastLookupAt = now,
-            LookupData = result.RawData,
-            Created = stored?.Created ?? now,
-            Modified = now,
-        }).ConfigureAwait(false);
-        _failures.TryRemove(parsed.E164, out _);
-        Remember(saved, now);
+        var saved = await _store.UpsertAsync(ToRecord(parsed, result, stored, policy.CacheDays, now)).ConfigureAwait(false);
+        _failures.TryRemove(failureKey, out _);
+        _memory.Remember(saved, now, _options.LookupMemoryCacheDuration);
         return saved;
+    }
+
+    /// <summary>
+    /// What a caller that buys nothing gets: the stored record when it holds no provider's answer (metadata, or data an
+    /// administrator entered), else a metadata-only record. Never a provider call.
+    /// </summary>
+    private async Task<PhoneNumber> MetadataOnlyAsync(ParsedPhoneNumber parsed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "metadata"));
+        var stored = await _store.FindAsync(parsed.E164, cancellationToken).ConfigureAwait(false);
+        return stored is { LookupProvider: PhoneProviders.Local or null }
+            ? stored
+            : MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
+    }
+
+    private static bool IsFreshFor(PhoneNumber record, string provider, int cacheDays, DateTimeOffset now) =>
+        record.LastLookupAt is { } last
+        && string.Equals(record.LookupProvider, provider, StringComparison.Ordinal)
+        && last.AddDays(cacheDays) > now;
+
+    private static PhoneNumber ToRecord(ParsedPhoneNumber parsed, PhoneLookupResult result, PhoneNumber? stored, int cacheDays, DateTimeOffset now) => new()
+    {
+        Id = stored?.Id ?? 0,
+        E164 = parsed.E164,
+        CountryCode = result.CountryCode ?? parsed.CountryCallingCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Region = result.Region ?? parsed.RegionCode,
+        Carrier = result.Carrier,
+        LineType = result.LineType,
+        IsMobile = result.IsMobile,
+        IsVoip = result.IsVoip,
+        IsValid = result.IsValid,
+        CallerName = result.CallerName,
+        CallerType = result.CallerType,
+        AddressStreet = stored?.AddressStreet,
+        AddressCity = stored?.AddressCity,
+        AddressState = stored?.AddressState,
+        AddressPostalCode = stored?.AddressPostalCode,
+        AddressCountry = stored?.AddressCountry,
+        LookupProvider = result.Provider,
+        LookupExpiresAt = now.AddDays(cacheDays),
+        LookupCount = (stored?.LookupCount ?? 0) + 1,
+        LastLookupAt = now,
+        LookupData = result.RawData,
+        Created = stored?.Created ?? now,
+        Modified = now,
+    };
+
+    private bool TryGetCachedPolicy(string? group, out LookupPolicy policy)
+    {
+        if (_policies.TryGetValue(group ?? "", out var entry) && entry.Version == _configChanges.Version && entry.Expires > _time.GetUtcNow())
+        {
+            policy = entry.Policy;
+            return true;
+        }
+
+        policy = default;
+        return false;
+    }
+
+    private async ValueTask<LookupPolicy> GetPolicyAsync(string? group, CancellationToken cancellationToken)
+    {
+        if (TryGetCachedPolicy(group, out var cached))
+        {
+            return cached;
+        }
+
+        var version = _configChanges.Version;
+        var policy = await ResolvePolicyAsync(group, cancellationToken).ConfigureAwait(false);
+        var duration = _options.ConfigCacheDuration;
+        if (duration > TimeSpan.Zero)
+        {
+            if (_policies.Count > 4096)
+            {
+                _policies.Clear();
+            }
+
+            _policies[group ?? ""] = (_time.GetUtcNow() + duration, version, policy);
+        }
+
+        return policy;
     }
 
     // The group's config decides whether lookups may cost money and how long answers stay fresh; the provider is its
     // own, or (when its provider has no lookup API) the host's designated lookup config.
-    private async Task<(IPhoneLookupProvider? Provider, PhoneConfig? ProviderConfig)> FindLookupProviderAsync(PhoneConfig? config)
+    private async Task<LookupPolicy> ResolvePolicyAsync(string? group, CancellationToken cancellationToken)
     {
-        if (config is not { LookupEnabled: true })
+        var config = await _configs.TryResolveAsync(group, cancellationToken).ConfigureAwait(false);
+        if (config is null)
         {
-            return (null, null);
+            return LookupPolicy.MetadataOnly;
+        }
+
+        if (config.TestMode)
+        {
+            return new LookupPolicy(LookupPolicyKind.Test, config, _providers.FindLookup(config), config, config.LookupCacheDays);
+        }
+
+        if (!config.LookupEnabled)
+        {
+            return LookupPolicy.MetadataOnly;
         }
 
         if (_providers.FindLookup(config) is { } own)
         {
-            return (own, config);
+            return new LookupPolicy(LookupPolicyKind.Provider, config, own, config, config.LookupCacheDays);
         }
 
-        if (_options.LookupConfigId is { } id && await _configs.GetAsync(id).ConfigureAwait(false) is { } designated)
+        if (_options.LookupConfigId is { } id && await _configs.GetAsync(id, cancellationToken).ConfigureAwait(false) is { TestMode: false } designated
+            && _providers.FindLookup(designated) is { } theirs)
         {
-            return (_providers.FindLookup(designated), designated);
+            return new LookupPolicy(LookupPolicyKind.Provider, config, theirs, designated, config.LookupCacheDays);
         }
 
-        return (null, null);
+        return LookupPolicy.MetadataOnly;
     }
 
-    /// <summary>Drops a number from the memory tier after its stored record was changed or deleted outside a lookup.</summary>
-    /// <param name="e164">The number.</param>
-    internal void Forget(string e164) => _memory?.Remove(e164);
-
-    private void Remember(PhoneNumber number, DateTimeOffset now)
-    {
-        if (_memory is null || number.LookupExpiresAt is not { } expires)
-        {
-            return;
-        }
-
-        var ttl = expires - now;
-        if (ttl > _options.LookupMemoryCacheDuration)
-        {
-            ttl = _options.LookupMemoryCacheDuration;
-        }
-
-        if (ttl > TimeSpan.Zero)
-        {
-            _memory.Set(number.E164, number, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = ttl });
-        }
-    }
-
-    private void RememberFailure(string e164, PhoneLookupException error, DateTimeOffset now)
+    private void RememberFailure((string E164, string Provider) key, PhoneLookupException error, DateTimeOffset now)
     {
         if (_options.LookupNegativeCacheDuration <= TimeSpan.Zero)
         {
@@ -246,8 +331,21 @@ internal sealed class PhoneLookupService : IPhoneLookupService, IDisposable
             }
         }
 
-        _failures[e164] = (now + _options.LookupNegativeCacheDuration, error);
+        _failures[key] = (now + _options.LookupNegativeCacheDuration, error);
     }
 
-    public void Dispose() => _memory?.Dispose();
+    private readonly record struct FlightKey(string E164, string Provider, bool Force);
+
+    private enum LookupPolicyKind
+    {
+        MetadataOnly,
+        Test,
+        Provider,
+    }
+
+    /// <summary>What a group's lookups may buy: from which provider (through which config) and how fresh.</summary>
+    private readonly record struct LookupPolicy(LookupPolicyKind Kind, PhoneConfig? ReaderConfig, IPhoneLookupProvider? Provider, PhoneConfig? ProviderConfig, int CacheDays)
+    {
+        public static readonly LookupPolicy MetadataOnly = new(LookupPolicyKind.MetadataOnly, null, null, null, 0);
+    }
 }

@@ -22,21 +22,32 @@ public interface ISmsService
     /// <exception cref="Providers.ProviderNotRegisteredException">The config's provider is not registered.</exception>
     Task<SmsMessage> SendAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores an inbound message once per provider message id and assigns it to the group that owns the receiving number.</summary>
+    /// <summary>
+    /// Stores an inbound message once per provider message id, in the group of the config it arrived for (see
+    /// <see cref="IncomingSms.ConfigId"/>), then runs the <see cref="IInboundSmsHandler"/> once and, unless the caller
+    /// delivers the reply itself, sends its reply through that config.
+    /// </summary>
     /// <param name="incoming">The message as the webhook delivered it.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The stored message and whether this call stored it.</returns>
+    /// <returns>The stored message, whether this call stored it, and the reply.</returns>
     Task<IncomingSmsResult> HandleIncomingAsync(IncomingSms incoming, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies a delivery report; statuses only move forward.</summary>
-    /// <param name="provider">The provider name.</param>
-    /// <param name="providerMessageId">The provider's message id.</param>
-    /// <param name="status">The reported status.</param>
-    /// <param name="errorCode">The reported error code, if any.</param>
-    /// <param name="errorMessage">The reported error text, if any.</param>
+    /// <summary>
+    /// Applies a verified delivery report; statuses only move forward. A report from another account (or another
+    /// group's config) than the message went through is refused; a report for a provider id no message has yet is kept
+    /// and applied when the send stores that id.
+    /// </summary>
+    /// <param name="report">The report.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What happened.</returns>
-    Task<StatusUpdateOutcome> ApplyStatusAsync(string provider, string providerMessageId, SmsStatus status, string? errorCode = null, string? errorMessage = null, CancellationToken cancellationToken = default);
+    Task<StatusUpdateOutcome> ApplyStatusAsync(SmsStatusReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a message by the provider's id for it.</summary>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="providerMessageId">The provider's message id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/>.</returns>
+    Task<SmsMessage?> FindByProviderIdAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a message.</summary>
     /// <param name="id">The id.</param>

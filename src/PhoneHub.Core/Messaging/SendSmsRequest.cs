@@ -31,8 +31,21 @@ public sealed record IncomingSms
     /// <summary>The sender.</summary>
     public required string From { get; init; }
 
-    /// <summary>The number that received the message; it decides the group.</summary>
+    /// <summary>The number that received the message; unless <see cref="ConfigId"/> is given, the active config holding it decides the group.</summary>
     public required string To { get; init; }
+
+    /// <summary>
+    /// The config the caller verified the message for (a webhook checked its signature with that config's secret); when
+    /// <see langword="null"/>, the active config that holds the receiving number is used, and without one the message is
+    /// stored without a group and gets no reply.
+    /// </summary>
+    public long? ConfigId { get; init; }
+
+    /// <summary>
+    /// Whether the caller hands the handler's reply back to the provider itself (as Twilio's TwiML answer does). When
+    /// <see langword="false"/>, PhoneHub sends the reply as a new message through the receiving config.
+    /// </summary>
+    public bool ReplyByProvider { get; init; }
 
     /// <summary>The text.</summary>
     public string Body { get; init; } = "";
@@ -47,4 +60,11 @@ public sealed record IncomingSms
 /// <summary>The result of storing an inbound message.</summary>
 /// <param name="Message">The stored message (new, or the one stored by an earlier delivery).</param>
 /// <param name="Created">Whether this call stored it; <see langword="false"/> for a provider retry.</param>
-public sealed record IncomingSmsResult(SmsMessage Message, bool Created);
+public sealed record IncomingSmsResult(SmsMessage Message, bool Created)
+{
+    /// <summary>The <see cref="IInboundSmsHandler"/>'s reply, when there is one to send (only for a new message bound to a config).</summary>
+    public string? Reply { get; init; }
+
+    /// <summary>The reply as PhoneHub sent it, when <see cref="IncomingSms.ReplyByProvider"/> was off.</summary>
+    public SmsMessage? ReplyMessage { get; init; }
+}

@@ -36,6 +36,9 @@ public sealed record SmsMessage
     /// <summary>The provider that handled the message (<c>twilio</c>, <c>aws</c>, <c>test</c>, ...).</summary>
     public string? Provider { get; init; }
 
+    /// <summary>The provider account the message went through (for example the Twilio AccountSid), when the config has one; status reports must come from it.</summary>
+    public string? ProviderAccount { get; init; }
+
     /// <summary>The provider's id for the message (Twilio SID, SNS MessageId).</summary>
     public string? ProviderMessageId { get; init; }
 

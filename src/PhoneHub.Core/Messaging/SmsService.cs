@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
@@ -12,8 +13,8 @@ namespace PhoneHub.Messaging;
 /// <summary>The default <see cref="ISmsService"/>.</summary>
 internal sealed class SmsService(
     ISmsStore store,
-    IPhoneConfigStore configStore,
     IPhoneConfigService configs,
+    IServiceScopeFactory scopes,
     ProviderRegistry providers,
     PhoneNormalizer normalizer,
     IOptions<PhoneHubOptions> options,
@@ -41,12 +42,13 @@ internal sealed class SmsService(
             User = user,
             ConfigId = config.Id,
             Direction = SmsDirection.Outbound,
-            From = from ?? config.OwnNumber ?? config.AwsSenderId ?? config.TwilioMessagingServiceSid,
+            From = from ?? providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings),
             To = to,
             Body = request.Body,
             MediaUrls = media,
             Status = SmsStatus.Queued,
             Provider = provider.Name,
+            ProviderAccount = config.Account,
             Metadata = request.Metadata,
             Segments = SmsEncoding.CountSegments(request.Body),
             IsTest = config.TestMode,
@@ -114,7 +116,11 @@ internal sealed class SmsService(
         }
 
         // What callers get back is exactly what was stored (the store may round times, for example).
-        return await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false) ?? final;
+        var stored = await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false) ?? final;
+        await StatusChangedAsync(stored, SmsStatus.Queued).ConfigureAwait(false);
+        return stored.ProviderMessageId is { } providerId
+            ? await ApplyPendingAsync(stored, providerId).ConfigureAwait(false)
+            : stored;
     }
 
     public async Task<IncomingSmsResult> HandleIncomingAsync(IncomingSms incoming, CancellationToken cancellationToken = default)
@@ -125,7 +131,9 @@ internal sealed class SmsService(
         var region = options.Value.DefaultRegion;
         var to = normalizer.TryNormalize(incoming.To, out var toE164, region) ? toE164 : incoming.To;
         var from = normalizer.TryNormalize(incoming.From, out var fromE164, region) ? fromE164 : incoming.From;
-        var config = string.IsNullOrEmpty(to) ? null : await configStore.FindByOwnNumberAsync(to, cancellationToken).ConfigureAwait(false);
+        var config = incoming.ConfigId is { } configId
+            ? await configs.GetAsync(configId, cancellationToken).ConfigureAwait(false)
+            : await configs.FindByIdentityAsync(ProviderIdentityKinds.PhoneNumber, to, cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         var (message, created) = await store.InsertIfNewAsync(new SmsMessage
@@ -139,6 +147,7 @@ internal sealed class SmsService(
             MediaUrls = incoming.MediaUrls ?? [],
             Status = SmsStatus.Received,
             Provider = incoming.Provider,
+            ProviderAccount = config?.Account,
             ProviderMessageId = incoming.ProviderMessageId,
             Metadata = incoming.Metadata,
             Segments = SmsEncoding.CountSegments(incoming.Body),
@@ -147,32 +156,171 @@ internal sealed class SmsService(
             Modified = now,
         }, cancellationToken).ConfigureAwait(false);
 
-        if (created)
-        {
-            metrics.SmsReceived.Add(1, new KeyValuePair<string, object?>("phonehub.provider", incoming.Provider));
-            Log.InboundStored(logger, message.Id, incoming.Provider, message.Group);
-        }
-        else
+        if (!created)
         {
             Log.InboundDuplicate(logger, incoming.Provider, incoming.ProviderMessageId);
+            return new IncomingSmsResult(message, false);
         }
 
-        return new IncomingSmsResult(message, created);
+        metrics.SmsReceived.Add(1, new KeyValuePair<string, object?>("phonehub.provider", incoming.Provider));
+        Log.InboundStored(logger, message.Id, incoming.Provider, message.Group);
+
+        // Only the delivery that stored the message reaches the host: a retry must not trigger a second reply.
+        var reply = await InvokeInboundHandlerAsync(message, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(reply))
+        {
+            return new IncomingSmsResult(message, true);
+        }
+
+        // A reply goes only through the config the message was verified for, from the number that received it: an
+        // unbound message must not make some other tenant's account text a number the sender chose.
+        if (config is null || !normalizer.TryNormalize(message.From, out var replyTo, region))
+        {
+            Log.InboundReplyNotSent(logger, message.Id, config is null ? "the message is bound to no config" : "the sender is not a phone number");
+            return new IncomingSmsResult(message, true);
+        }
+
+        if (incoming.ReplyByProvider)
+        {
+            return new IncomingSmsResult(message, true) { Reply = reply };
+        }
+
+        SmsMessage? sent = null;
+        try
+        {
+            sent = await SendAsync(new SendSmsRequest { To = replyTo, Body = reply, From = config.Holds(ProviderIdentityKinds.PhoneNumber, message.To) ? message.To : null }, config.Group, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (PhoneHubException ex)
+        {
+            // The inbound message is stored; a reply that cannot be sent must not make the provider redeliver it.
+            Log.InboundReplyFailed(logger, ex, message.Id);
+        }
+
+        return new IncomingSmsResult(message, true) { Reply = reply, ReplyMessage = sent };
     }
 
-    public async Task<StatusUpdateOutcome> ApplyStatusAsync(string provider, string providerMessageId, SmsStatus status, string? errorCode = null, string? errorMessage = null, CancellationToken cancellationToken = default)
+    public async Task<StatusUpdateOutcome> ApplyStatusAsync(SmsStatusReport report, CancellationToken cancellationToken = default)
     {
-        var (outcome, _) = await store.AdvanceStatusAsync(provider, providerMessageId, status, errorCode, errorMessage, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (outcome == StatusUpdateOutcome.NotFound)
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(report.Provider, "report.Provider");
+        ArgumentException.ThrowIfNullOrEmpty(report.ProviderMessageId, "report.ProviderMessageId");
+        var existing = await store.FindByProviderIdAsync(report.Provider, report.ProviderMessageId, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
         {
-            Log.StatusForUnknownMessage(logger, provider, providerMessageId, status.ToWireName());
+            // A report can overtake the send that will store this id. Keep it only when a config vouched for it, so
+            // unverified reports cannot fill the table.
+            if (report.ConfigId is null && report.Account is null)
+            {
+                Log.StatusForUnknownMessage(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName());
+                return StatusUpdateOutcome.NotFound;
+            }
+
+            await store.SavePendingStatusAsync(report, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            Log.StatusKeptForLater(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName());
+            return StatusUpdateOutcome.Pending;
         }
-        else
+
+        return await ApplyToAsync(existing, report, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<SmsMessage?> FindByProviderIdAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default) =>
+        store.FindByProviderIdAsync(provider, providerMessageId, cancellationToken);
+
+    private async Task<StatusUpdateOutcome> ApplyToAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
+    {
+        if (!await MayReportAsync(message, report, cancellationToken).ConfigureAwait(false))
         {
-            Log.StatusApplied(logger, provider, providerMessageId, status.ToWireName(), outcome.ToString());
+            Log.StatusRefused(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName());
+            return StatusUpdateOutcome.Refused;
+        }
+
+        var (outcome, updated) = await store.AdvanceStatusAsync(report, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        Log.StatusApplied(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName(), outcome.ToString());
+        if (outcome == StatusUpdateOutcome.Updated && updated is not null)
+        {
+            await StatusChangedAsync(updated, message.Status).ConfigureAwait(false);
         }
 
         return outcome;
+    }
+
+    // The report's source must be the message's own: the account it went through, and a config of its group.
+    private async Task<bool> MayReportAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
+    {
+        if (message.ProviderAccount is { } account && report.Account is { } reported && !string.Equals(account, reported, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (report.ConfigId is { } voucher && voucher != message.ConfigId)
+        {
+            var config = await configs.GetAsync(voucher, cancellationToken).ConfigureAwait(false);
+            return config is not null && string.Equals(config.Group, message.Group, StringComparison.Ordinal);
+        }
+
+        return true;
+    }
+
+    private async Task<SmsMessage> ApplyPendingAsync(SmsMessage message, string providerMessageId)
+    {
+        if (message.Provider is not { } provider)
+        {
+            return message;
+        }
+
+        var pending = await store.TakePendingStatusesAsync(provider, providerMessageId, CancellationToken.None).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return message;
+        }
+
+        foreach (var report in pending)
+        {
+            await ApplyToAsync(message, report, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return await store.GetAsync(message.Id, CancellationToken.None).ConfigureAwait(false) ?? message;
+    }
+
+    private async Task<string?> InvokeInboundHandlerAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<IInboundSmsHandler>() is not { } handler)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The message is stored; failing the delivery would only make the provider retry a message we already have.
+            Log.InboundHandlerFailed(logger, ex, message.Id);
+            return null;
+        }
+    }
+
+    private async Task StatusChangedAsync(SmsMessage message, SmsStatus previous)
+    {
+        if (message.Status == previous)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var handler in scope.ServiceProvider.GetServices<ISmsStatusHandler>())
+        {
+            try
+            {
+                await handler.OnStatusChangedAsync(message, previous, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StatusHandlerFailed(logger, ex, message.Id);
+            }
+        }
     }
 
     public Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);

@@ -51,6 +51,9 @@ public static class ConnectionErrorCodes
     /// <summary>The config is incomplete or inconsistent.</summary>
     public const string InvalidConfig = "invalid_config";
 
+    /// <summary>The config's credentials are stored but this host cannot decrypt them (no encryption key, or another one).</summary>
+    public const string CredentialsUnavailable = "credentials_unavailable";
+
     /// <summary>No provider is registered under the config's provider name.</summary>
     public const string ProviderNotRegistered = "provider_not_registered";
 

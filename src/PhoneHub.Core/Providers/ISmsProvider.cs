@@ -1,10 +1,16 @@
 namespace PhoneHub.Providers;
 
-/// <summary>Sends SMS through one provider (Twilio, AWS SNS, ...). Registered in DI; chosen by <see cref="Name"/> against <c>PhoneConfig.Provider</c>.</summary>
+/// <summary>
+/// Sends SMS through one provider (Twilio, AWS SNS, ...). Registered in DI (for example with
+/// <c>builder.AddProvider&lt;TProvider&gt;()</c>); chosen by its <see cref="Definition"/>'s name against <c>PhoneConfig.Provider</c>.
+/// </summary>
 public interface ISmsProvider
 {
-    /// <summary>The provider name, matched against <c>PhoneConfig.Provider</c> (for example <c>twilio</c>).</summary>
-    string Name { get; }
+    /// <summary>The provider's name, settings, identities and credential names.</summary>
+    ProviderDefinition Definition { get; }
+
+    /// <summary>The provider name (<see cref="ProviderDefinition.Name"/>), matched against <c>PhoneConfig.Provider</c>.</summary>
+    string Name => Definition.Name;
 
     /// <summary>Sends one message.</summary>
     /// <param name="request">What to send. The message is already stored as queued.</param>

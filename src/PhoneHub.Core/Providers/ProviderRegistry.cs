@@ -14,10 +14,10 @@ internal sealed class ProviderRegistry
     {
         _test = test;
         // Later registrations win, as with DI's own single-service resolution.
-        _senders = new Dictionary<string, ISmsProvider>(StringComparer.OrdinalIgnoreCase);
+        _senders = new Dictionary<string, ISmsProvider>(StringComparer.OrdinalIgnoreCase) { [test.Name] = test };
         foreach (var sender in senders)
         {
-            _senders[sender.Name] = sender;
+            _senders[sender.Definition.Name] = sender;
         }
 
         _lookups = new Dictionary<string, IPhoneLookupProvider>(StringComparer.OrdinalIgnoreCase);
@@ -25,7 +25,12 @@ internal sealed class ProviderRegistry
         {
             _lookups[lookup.Name] = lookup;
         }
+
+        Definitions = [.. _senders.Values.Select(s => s.Definition).OrderBy(d => d.Name, StringComparer.Ordinal)];
     }
+
+    /// <summary>Every registered provider's definition, by name (the built-in test provider included).</summary>
+    public IReadOnlyList<ProviderDefinition> Definitions { get; }
 
     public ISmsProvider GetSender(PhoneConfig config) =>
         config.TestMode ? _test
@@ -36,6 +41,8 @@ internal sealed class ProviderRegistry
     public IPhoneLookupProvider? FindLookup(PhoneConfig config) =>
         config.TestMode ? _test : _lookups.GetValueOrDefault(config.Provider);
 
-    public bool IsRegistered(string provider) =>
-        string.Equals(provider, PhoneProviders.Test, StringComparison.OrdinalIgnoreCase) || _senders.ContainsKey(provider);
+    public ProviderDefinition? FindDefinition(string? provider) =>
+        provider is not null && _senders.TryGetValue(provider, out var sender) ? sender.Definition : null;
+
+    public bool IsRegistered(string provider) => _senders.ContainsKey(provider);
 }

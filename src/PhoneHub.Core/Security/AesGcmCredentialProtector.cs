@@ -17,21 +17,20 @@ namespace PhoneHub.Security;
 /// </remarks>
 internal sealed class AesGcmCredentialProtector : ICredentialProtector
 {
-    /// <summary>The environment variable read when the options give no key.</summary>
-    public const string KeyEnvironmentVariable = "PHONEHUB_ENCRYPTION_KEY";
-
     private const byte FormatVersion = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
     private readonly byte[]? _key;
+    private readonly string? _environmentVariable;
 
     public AesGcmCredentialProtector(IOptions<PhoneHubOptions> options)
     {
         var configured = options.Value.EncryptionKey;
-        if (string.IsNullOrWhiteSpace(configured))
+        _environmentVariable = options.Value.EncryptionKeyEnvironmentVariable;
+        if (string.IsNullOrWhiteSpace(configured) && !string.IsNullOrEmpty(_environmentVariable))
         {
-            configured = Environment.GetEnvironmentVariable(KeyEnvironmentVariable);
+            configured = Environment.GetEnvironmentVariable(_environmentVariable);
         }
 
         _key = string.IsNullOrWhiteSpace(configured) ? null : DecodeKey(configured);
@@ -88,10 +87,14 @@ internal sealed class AesGcmCredentialProtector : ICredentialProtector
         }
     }
 
+    /// <summary>Where a host sets the key, for messages to the host's operator (never to API callers).</summary>
+    public string KeySettings => string.IsNullOrEmpty(_environmentVariable)
+        ? "PhoneHub:EncryptionKey"
+        : $"PhoneHub:EncryptionKey (or the {_environmentVariable} environment variable)";
+
     private byte[] RequireKey() => _key ?? throw new CredentialsUnavailableException(
-        $"No credential encryption key is configured, so credentials cannot be stored or read. Set PhoneHubOptions.EncryptionKey " +
-        $"(configuration key 'PhoneHub:EncryptionKey') or the {KeyEnvironmentVariable} environment variable to 32 random bytes in base64 " +
-        "(for example the output of 'openssl rand -base64 32').");
+        $"No credential encryption key is configured, so credentials cannot be stored or read. Set {KeySettings} " +
+        "to 32 random bytes in base64 (for example the output of 'openssl rand -base64 32').");
 
     private static byte[] AssociatedData(long configId)
     {

@@ -1,4 +1,5 @@
 using PhoneHub.Configuration;
+using PhoneHub.Providers;
 
 namespace PhoneHub.Stores;
 
@@ -23,23 +24,28 @@ public interface IPhoneConfigStore
     /// <returns>The config, or <see langword="null"/>.</returns>
     Task<PhoneConfig?> FindActiveAsync(string? group, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds the active config that sends from or receives on <paramref name="e164"/>.</summary>
-    /// <param name="e164">A number in E.164.</param>
+    /// <summary>Finds the active config that holds <paramref name="identity"/> (at most one can).</summary>
+    /// <param name="identity">A number, messaging service, account or topic.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The config, or <see langword="null"/>.</returns>
-    Task<PhoneConfig?> FindByOwnNumberAsync(string e164, CancellationToken cancellationToken = default);
+    Task<PhoneConfig?> FindByIdentityAsync(ProviderIdentity identity, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts a config. When it is active, the group's other configs are deactivated in the same transaction.</summary>
+    /// <summary>
+    /// Inserts a config with its <see cref="PhoneConfig.Identities"/>. When it is active, the group's other active config
+    /// is deactivated in the same transaction. Atomic: two concurrent claims of one identity cannot both succeed.
+    /// </summary>
     /// <param name="config">The config; its id is ignored.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The stored config.</returns>
-    Task<PhoneConfig> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default);
+    /// <returns>The stored config and the configs it deactivated.</returns>
+    /// <exception cref="ProviderIdentityConflictException">An active config of another group holds one of its identities; nothing was stored.</exception>
+    Task<PhoneConfigWriteResult> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default);
 
-    /// <summary>Updates a config (not its credentials). When it is active, the group's other configs are deactivated.</summary>
+    /// <summary>Updates a config and its identities (not its credentials), with the same activation rules as <see cref="InsertAsync"/>.</summary>
     /// <param name="config">The config.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The stored config, or <see langword="null"/> when it does not exist.</returns>
-    Task<PhoneConfig?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default);
+    /// <returns>The stored config and the configs it deactivated, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="ProviderIdentityConflictException">An active config of another group holds one of its identities; nothing was changed.</exception>
+    Task<PhoneConfigWriteResult?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a config and its credentials.</summary>
     /// <param name="id">The id.</param>

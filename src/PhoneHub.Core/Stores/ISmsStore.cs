@@ -28,25 +28,35 @@ public interface ISmsStore
     Task<SmsMessage?> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Moves a message to <paramref name="status"/> only when that is a forward move (see <see cref="SmsStatuses.CanMoveTo"/>);
-    /// atomic, so concurrent out-of-order reports cannot move it backwards.
+    /// Moves the message with the report's provider id to the reported status only when that is a forward move (see
+    /// <see cref="SmsStatuses.CanMoveTo"/>); atomic, so concurrent out-of-order reports cannot move it backwards. A reported
+    /// price is recorded when the message has none.
     /// </summary>
-    /// <param name="provider">The provider name.</param>
-    /// <param name="providerMessageId">The provider's message id.</param>
-    /// <param name="status">The reported status.</param>
-    /// <param name="errorCode">The reported error code, if any.</param>
-    /// <param name="errorMessage">The reported error text, if any.</param>
+    /// <param name="report">The report.</param>
     /// <param name="at">When the report was received.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>What happened, and the message as stored afterwards (null when unknown).</returns>
-    Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(
-        string provider,
-        string providerMessageId,
-        SmsStatus status,
-        string? errorCode,
-        string? errorMessage,
-        DateTimeOffset at,
-        CancellationToken cancellationToken = default);
+    /// <returns><see cref="StatusUpdateOutcome.Updated"/>, <see cref="StatusUpdateOutcome.Ignored"/> or <see cref="StatusUpdateOutcome.NotFound"/>, and the message as stored afterwards (null when unknown).</returns>
+    Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(SmsStatusReport report, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a report for a provider id no message has yet, until the send that will store that id completes.</summary>
+    /// <param name="report">The report.</param>
+    /// <param name="receivedAt">When it was received.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    Task SavePendingStatusAsync(SmsStatusReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes and returns the reports kept for a provider id, oldest first.</summary>
+    /// <param name="provider">The provider name.</param>
+    /// <param name="providerMessageId">The provider's message id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The reports.</returns>
+    Task<IReadOnlyList<SmsStatusReport>> TakePendingStatusesAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops kept reports received before <paramref name="cutoff"/> (their message never appeared).</summary>
+    /// <param name="cutoff">The oldest time kept.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many were dropped.</returns>
+    Task<int> DeletePendingStatusesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a message by id.</summary>
     /// <param name="id">The id.</param>
@@ -66,19 +76,6 @@ public interface ISmsStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A page of messages.</returns>
     Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default);
-}
-
-/// <summary>What <see cref="ISmsStore.AdvanceStatusAsync"/> did.</summary>
-public enum StatusUpdateOutcome
-{
-    /// <summary>The status moved forward.</summary>
-    Updated = 1,
-
-    /// <summary>The report was older than (or equal to) what is stored, and was ignored.</summary>
-    Ignored,
-
-    /// <summary>No message has that provider id.</summary>
-    NotFound,
 }
 
 /// <summary>Filters for <see cref="ISmsStore.ListAsync"/>.</summary>

@@ -25,12 +25,14 @@ public sealed class ConfigRoutesTests
         var group = NewGroup();
         using var client = Manager(group);
 
-        using var created = await client.PostAsync($"{Prefix}/config", Json(new { name = "Main", provider = "twilio", twilio_from_number = "(415) 555-2671", test_mode = true }));
+        using var created = await client.PostAsync($"{Prefix}/config", Json(new { name = "Main", provider = "twilio", settings = new { from_number = "(415) 555-2671" }, test_mode = true }));
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
         var json = await ReadJsonAsync(created);
         Assert.That((string?)json["group"], Is.EqualTo(group));
         Assert.That((bool?)json["system_default"], Is.False);
-        Assert.That((string?)json["twilio_from_number"], Is.EqualTo("+14155552671"));
+        Assert.That((string?)json["settings"]?["from_number"], Is.EqualTo("+14155552671"));
+        Assert.That((string?)json["identities"]?[0]?["kind"], Is.EqualTo("phone_number"));
+        Assert.That((bool?)json["is_active"], Is.False, "activation is asked for, never implied");
         Assert.That((bool?)json["has_credentials"], Is.False);
         var location = created.Headers.Location!;
 
@@ -59,12 +61,95 @@ public sealed class ConfigRoutesTests
     {
         using var client = Manager(NewGroup());
 
-        using var response = await client.PostAsync($"{Prefix}/config", Json(new { name = "", provider = "twilio", aws_region = "moon", lookup_cache_days = -1, test_mode = true }));
+        using var response = await client.PostAsync($"{Prefix}/config", Json(new { name = "", provider = "twilio", settings = new { aws_region = "moon", from_number = "12" }, lookup_cache_days = -1, test_mode = true }));
 
         var problem = await AssertProblemAsync(response, 400, "validation_failed");
         Assert.That(problem["errors"]?["name"], Is.Not.Null);
-        Assert.That(problem["errors"]?["aws_region"], Is.Not.Null);
+        Assert.That(problem["errors"]?["settings.aws_region"], Is.Not.Null, "a setting Twilio does not have");
+        Assert.That(problem["errors"]?["settings.from_number"], Is.Not.Null);
         Assert.That(problem["errors"]?["lookup_cache_days"], Is.Not.Null);
+    }
+
+    [Test]
+    public async Task Create_UnknownProvider_Returns400AndStoresNothing()
+    {
+        var group = NewGroup();
+        using var client = Manager(group);
+
+        using var response = await client.PostAsync($"{Prefix}/config", Json(new { name = "x", provider = "foo", is_active = true }));
+
+        var problem = await AssertProblemAsync(response, 400, "validation_failed");
+        Assert.That(problem["errors"]?["provider"], Is.Not.Null);
+        using var list = await client.GetAsync($"{Prefix}/config");
+        Assert.That((await ReadJsonAsync(list))["items"]!.AsArray(), Is.Empty);
+
+        // And so no send of the group can later fail with a 500 for it.
+        using var sender = _host.Client("s", group, PhoneHubPermissions.ManageSms);
+        using var send = await sender.PostAsync($"{Prefix}/sms/send", Json(new { to_number = "+14155552671", body = "x" }));
+        Assert.That((int)send.StatusCode, Is.LessThan(500));
+    }
+
+    [Test]
+    public async Task Create_ActiveReplacingAnother_SaysWhichItDeactivated()
+    {
+        var group = NewGroup();
+        using var client = Manager(group);
+        using var first = await client.PostAsync($"{Prefix}/config", Json(new { name = "one", test_mode = true, is_active = true }));
+        var firstId = (long)(await ReadJsonAsync(first))["id"]!;
+        Assert.That((await ReadJsonAsync(first))["deactivated_config_ids"]!.AsArray(), Is.Empty);
+
+        using var second = await client.PostAsync($"{Prefix}/config", Json(new { name = "two", test_mode = true, is_active = true }));
+        var json = await ReadJsonAsync(second);
+        Assert.That(json["deactivated_config_ids"]!.AsArray().Select(n => (long)n!), Is.EqualTo(new[] { firstId }));
+
+        using var back = await client.PostAsync($"{Prefix}/config/{firstId}/activate", null);
+        Assert.That(back.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await ReadJsonAsync(back))["deactivated_config_ids"]!.AsArray().Select(n => (long)n!), Is.EqualTo(new[] { (long)json["id"]! }));
+    }
+
+    [Test]
+    public async Task Create_NumberOfAnotherGroup_Returns409_AndOf20ConcurrentClaimsExactlyOneWins()
+    {
+        const string number = "+12125550177";
+        using var owner = Manager(NewGroup());
+        using var mine = await owner.PostAsync($"{Prefix}/config", Json(new { name = "a", provider = "twilio", settings = new { from_number = number }, is_active = true }));
+        Assert.That(mine.StatusCode, Is.EqualTo(HttpStatusCode.Created), await mine.Content.ReadAsStringAsync());
+
+        using var thief = Manager(NewGroup());
+        using var stolen = await thief.PostAsync($"{Prefix}/config", Json(new { name = "b", provider = "twilio", settings = new { from_number = number }, is_active = true }));
+        var problem = await AssertProblemAsync(stolen, 409, "identity_conflict");
+        Assert.That(problem.ToJsonString(), Does.Not.Contain(owner.DefaultRequestHeaders.GetValues(TestAuthHandler.GroupHeader).Single()), "the holder's group is not revealed");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var client = Manager(NewGroup());
+            using var response = await client.PostAsync($"{Prefix}/config", Json(new { name = "c", provider = "twilio", settings = new { messaging_service_sid = "MG00000000000000000000000000000177" }, is_active = true }));
+            return (int)response.StatusCode;
+        }));
+        Assert.That(statuses.Count(s => s == 201), Is.EqualTo(1));
+        Assert.That(statuses.Count(s => s == 409), Is.EqualTo(19));
+    }
+
+    [Test]
+    public async Task Credentials_UnknownNames_Return400_SeedNamesAreAccepted()
+    {
+        var group = NewGroup();
+        var sid = "AC" + Guid.NewGuid().ToString("N");
+        var config = await _host.CreateConfigAsync(group, settings: new Dictionary<string, string> { ["from_number"] = "+12125550178" });
+        using var client = Manager(group);
+
+        using var unknown = await client.PostAsync($"{Prefix}/config/{config.Id}/credentials", Json(new { account_sid = sid, token = "x" }));
+        var problem = await AssertProblemAsync(unknown, 400, "validation_failed");
+        Assert.That(problem["errors"]?["credentials.token"], Is.Not.Null);
+        Assert.That((await _host.Hub.Configs.GetAsync(config.Id))!.HasCredentials, Is.False, "nothing stored");
+
+        using var seed = await client.PostAsync($"{Prefix}/config/{config.Id}/credentials", Json(new { twilio_account_sid = sid, twilio_auth_token = "seed-token" }));
+        Assert.That(seed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await seed.Content.ReadAsStringAsync());
+        using var get = await client.GetAsync($"{Prefix}/config/{config.Id}");
+        var json = await ReadJsonAsync(get);
+        Assert.That((bool?)json["has_credentials"], Is.True);
+        Assert.That((string?)json["settings"]?["account_sid"], Is.EqualTo(sid));
+        Assert.That(json.ToJsonString(), Does.Not.Contain("seed-token"));
     }
 
     [Test]
@@ -215,7 +300,7 @@ public sealed class ConfigRoutesTests
     }
 
     [Test]
-    public async Task Credentials_WithoutEncryptionKey_Returns500ProblemSayingHowToFix()
+    public async Task Credentials_WithoutEncryptionKey_Returns503RevealingNothingOfTheHost()
     {
         await using var host = await RestTestHost.StartAsync(withEncryptionKey: false);
         var config = await host.CreateConfigAsync("g");
@@ -223,9 +308,9 @@ public sealed class ConfigRoutesTests
 
         using var response = await client.PostAsync($"{Prefix}/config/{config.Id}/credentials", Json(new { auth_token = "tok-no-key" }));
 
-        var problem = await AssertProblemAsync(response, 500, "credentials_unavailable");
-        Assert.That((string?)problem["detail"], Does.Contain("EncryptionKey"));
-        Assert.That(problem.ToJsonString(), Does.Not.Contain("tok-no-key"));
+        var problem = await AssertProblemAsync(response, 503, "credentials_unavailable");
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("EncryptionKey").And.Not.Contain("PHONEHUB").And.Not.Contain("tok-no-key"));
+        Assert.That(host.Logs.AllText, Does.Contain("PhoneHub:EncryptionKey"), "the operator is told which setting to fix");
         Assert.That(host.Logs.AllText, Does.Not.Contain("tok-no-key"));
     }
 
@@ -233,7 +318,7 @@ public sealed class ConfigRoutesTests
     public async Task Test_ProviderNotRegistered_ReportsFailureWithoutThrowing()
     {
         var group = NewGroup();
-        var config = await _host.CreateConfigAsync(group, testMode: false, provider: "carrier-pigeon");
+        var config = await _host.InsertConfigAsOtherHostAsync(group, "carrier-pigeon");
         using var client = Manager(group);
 
         using var response = await client.PostAsync($"{Prefix}/config/{config.Id}/test", null);

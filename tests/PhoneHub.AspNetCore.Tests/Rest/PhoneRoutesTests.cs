@@ -17,7 +17,8 @@ public sealed class PhoneRoutesTests
 
     private HttpClient Viewer => _host.Client("viewer", "g1", PhoneHubPermissions.ViewPhoneNumbers);
 
-    private HttpClient Manager => _host.Client("manager", "g1", PhoneHubPermissions.ManagePhoneNumbers);
+    // Shared records are written by administrators: manage_phone_numbers together with manage_groups.
+    private HttpClient Manager => _host.Client("manager", "g1", PhoneHubPermissions.ManagePhoneNumbers, PhoneHubPermissions.ManageGroups);
 
     [Test]
     public async Task Normalize_NationalNumber_ReturnsE164InSnakeCase()

@@ -93,10 +93,10 @@ public sealed class RestHostingTests
     [Test]
     public async Task UnexpectedException_Returns500WithoutDetailsAndLogsIt()
     {
-        var store = Substitute.For<IPhoneNumberStore>();
-        store.ListAsync(Arg.Any<PhoneNumberQuery>(), Arg.Any<CancellationToken>())
+        var numbers = Substitute.For<Lookup.IPhoneNumberService>();
+        numbers.ListAsync(Arg.Any<PhoneNumberQuery>(), Arg.Any<CancellationToken>())
             .Returns<Task<Page<Lookup.PhoneNumber>>>(_ => throw new InvalidOperationException("database exploded at /srv/secret/path"));
-        await using var host = await RestTestHost.StartAsync(configure: b => b.Services.Replace(ServiceDescriptor.Singleton(store)));
+        await using var host = await RestTestHost.StartAsync(configure: b => b.Services.Replace(ServiceDescriptor.Singleton(numbers)));
         using var client = host.Client("u", "g", PhoneHubPermissions.ViewPhoneNumbers);
 
         using var response = await client.GetAsync($"{Prefix}/phone");
@@ -109,9 +109,10 @@ public sealed class RestHostingTests
     [Test]
     public async Task Lookup_AfterRecordChangedOrDeleted_IsNotAnsweredFromStaleMemory()
     {
-        await using var host = await RestTestHost.StartAsync();
-        await host.CreateConfigAsync(null, "system default");
-        using var client = host.Client("u", "g", PhoneHubPermissions.ManagePhoneNumbers);
+        var provider = new FakeLookupProvider();
+        await using var host = await RestTestHost.StartAsync(configure: b => b.Services.AddSingleton(provider).AddPhoneHub().AddProvider<FakeLookupProvider>());
+        await host.CreateConfigAsync(null, "system default", testMode: false, provider: FakeLookupProvider.ProviderName);
+        using var client = host.Client("u", "g", PhoneHubPermissions.ManagePhoneNumbers, PhoneHubPermissions.ManageGroups);
         var lookup = Json(new { phone_number = "+14155552671" });
 
         using var first = await client.PostAsync($"{Prefix}/phone/lookup", lookup);
@@ -127,6 +128,7 @@ public sealed class RestHostingTests
         using var afterDelete = await client.PostAsync($"{Prefix}/phone/lookup", Json(new { phone_number = "+14155552671" }));
         var again = (long)(await ReadJsonAsync(afterDelete))["id"]!;
         Assert.That(again, Is.Not.EqualTo(id), "a deleted record is looked up anew, not served from memory");
+        Assert.That(provider.Lookups, Is.EqualTo(2));
     }
 
     [TestCase("GET", "phone/abc")]

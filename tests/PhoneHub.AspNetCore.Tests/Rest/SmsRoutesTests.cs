@@ -103,17 +103,19 @@ public sealed class SmsRoutesTests
     }
 
     [Test]
-    public async Task Send_ProviderNotRegistered_Returns500ProblemSayingHowToFix()
+    public async Task Send_ProviderMissingFromThisHost_Returns503WithoutHostDetails()
     {
         await using var host = await RestTestHost.StartAsync();
         var group = NewGroup();
-        await host.CreateConfigAsync(group, testMode: false, provider: "carrier-pigeon");
+        await host.InsertConfigAsOtherHostAsync(group, "carrier-pigeon");
         using var client = host.Client("alice", group, PhoneHubPermissions.ManageSms);
 
         using var response = await client.PostAsync($"{Prefix}/sms/send", Json(new { to_number = "+14155552671", body = "x" }));
 
-        var problem = await AssertProblemAsync(response, 500, "provider_not_registered");
-        Assert.That((string?)problem["detail"], Does.Contain("carrier-pigeon"));
+        // The caller learns that sending is unavailable, nothing of how the host is set up; the operator's log says it.
+        var problem = await AssertProblemAsync(response, 503, "provider_not_registered");
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("carrier-pigeon").And.Not.Contain("AddCarrier").And.Not.Contain("services."));
+        Assert.That(host.Logs.AllText, Does.Contain("carrier-pigeon"));
     }
 
     [Test]

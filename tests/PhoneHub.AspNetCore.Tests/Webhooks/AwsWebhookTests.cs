@@ -23,7 +23,7 @@ public sealed class AwsWebhookTests
     private static async Task<WebhookTestHost> StartAsync(Action<PhoneHubWebhookOptions>? configure = null)
     {
         var host = await WebhookTestHost.StartAsync(configureWebhooks: configure);
-        await host.AddAwsConfigAsync("group-aws", OurNumber);
+        await host.AddAwsConfigAsync("group-aws", OurNumber, TopicArn);
         // The fake serves the certificate at every URL the tests use, so a rejection proves the URL check, not a 404.
         foreach (var url in new[]
         {
@@ -214,7 +214,8 @@ public sealed class AwsWebhookTests
         // Test mode: the reply goes through the built-in test provider instead of SNS.
         await host.Get<IPhoneConfigService>().CreateAsync(new PhoneConfig
         {
-            Name = "aws", Group = "group-aws", Provider = PhoneProviders.Aws, AwsRegion = "us-east-1", AwsOriginationNumber = OurNumber, TestMode = true,
+            Name = "aws", Group = "group-aws", Provider = PhoneProviders.Aws, TestMode = true, IsActive = true,
+            Settings = new Dictionary<string, string> { ["region"] = "us-east-1", ["origination_number"] = OurNumber, ["topic_arns"] = TopicArn },
         });
         var envelope = Sign(Notification("inbound-reply"));
 

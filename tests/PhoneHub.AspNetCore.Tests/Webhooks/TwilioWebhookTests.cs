@@ -22,11 +22,13 @@ public sealed class TwilioWebhookTests
     private const string TokenA = "token-of-tenant-a-0123456789abcdef";
     private const string TokenB = "token-of-tenant-b-0123456789abcdef";
 
-    internal static Dictionary<string, string> InboundForm(string sid, string to = NumberA, string body = "Hello & <world>") => new()
+    internal static Dictionary<string, string> InboundForm(string sid, string to = NumberA, string body = "Hello & <world>", string? accountSid = null) => new()
     {
         ["MessageSid"] = sid,
         ["SmsMessageSid"] = sid,
-        ["AccountSid"] = SidA,
+
+        // Twilio names the account that owns the receiving number.
+        ["AccountSid"] = accountSid ?? (to == NumberB ? SidB : SidA),
         ["From"] = "+14155550999",
         ["To"] = to,
         ["Body"] = body,
@@ -129,10 +131,26 @@ public sealed class TwilioWebhookTests
     }
 
     [Test]
-    public async Task Inbound_NumberWithoutConfig_Forbidden()
+    public async Task Inbound_NumberWithoutConfig_ForbiddenUnlessTheAccountIsATenants()
     {
         await using var host = await StartWithTenantsAsync();
-        await AssertForbiddenAsync(host, Signed(TestServerBase + InboundPath, InboundForm("SM00000000000000000000000000000007", to: "+14155550303"), TokenA));
+        await AssertForbiddenAsync(host, Signed(TestServerBase + InboundPath,
+            InboundForm("SM00000000000000000000000000000007", to: "+14155550303", accountSid: "AC00000000000000000000000000000c0c"), TokenA));
+
+        // A number no config lists, but of tenant A's account (the signature proves it): the message is A's.
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + InboundPath, InboundForm("SM00000000000000000000000000000017", to: "+14155550303"), TokenA));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, "SM00000000000000000000000000000017"))!.Group, Is.EqualTo("group-a"));
+    }
+
+    [Test]
+    public async Task Inbound_AccountSidOfAnotherTenant_Forbidden()
+    {
+        await using var host = await StartWithTenantsAsync();
+
+        // A's number, A's signature, but naming B's account: not a request Twilio would send, refused.
+        await AssertForbiddenAsync(host, Signed(TestServerBase + InboundPath, InboundForm("SM00000000000000000000000000000018", accountSid: SidB), TokenA));
+        Assert.That(await host.CountRowsAsync(PhoneProviders.Twilio, "SM00000000000000000000000000000018"), Is.Zero);
     }
 
     [Test]
@@ -269,14 +287,16 @@ public sealed class TwilioWebhookTests
     }
 
     [Test]
-    public async Task Status_UnknownMessageSid_OkAndLogged()
+    public async Task Status_UnknownMessageSid_OkAndKeptForLater()
     {
         await using var host = await StartWithTenantsAsync();
 
         using var response = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm("SM0000000000000000000000000000ffff", "delivered"), TokenA));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(host.Logs.Lines, Has.Some.Contains("SM0000000000000000000000000000ffff").And.Contains("unknown"));
+
+        // Vouched for by the account's config, so it is kept for the send that may not have stored the SID yet.
+        Assert.That(host.Logs.Lines, Has.Some.Contains("SM0000000000000000000000000000ffff").And.Contains("kept"));
     }
 
     [Test]
@@ -298,7 +318,7 @@ public sealed class TwilioWebhookTests
         // Correctly signed by tenant B's account, about tenant A's message.
         using var response = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm(sid, "failed", accountSid: SidB), TokenB));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         var stored = await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, sid);
         Assert.That(stored!.Status, Is.EqualTo(SmsStatus.Queued));
     }
@@ -310,7 +330,7 @@ public sealed class TwilioWebhookTests
         var configA = (await host.Get<IPhoneConfigService>().ListAsync(new PhoneConfigQuery { Group = "group-a" })).Single();
         // An inactive config of the same account carries the new token while the old one is still in use.
         var configs = host.Get<IPhoneConfigService>();
-        var next = await configs.CreateAsync(new PhoneConfig { Name = "next", Group = "group-a", IsActive = false, Provider = PhoneProviders.Twilio, TwilioFromNumber = "+14155550104" });
+        var next = (await configs.CreateAsync(new PhoneConfig { Name = "next", Group = "group-a", IsActive = false, Provider = PhoneProviders.Twilio, Settings = new Dictionary<string, string> { ["from_number"] = "+14155550104" } })).Config;
         await configs.SetCredentialsAsync(next.Id, PhoneHub.Security.ProviderCredentials.ForTwilio(SidA, "rotated-token-of-tenant-a"));
         const string sid = "SM000000000000000000000000000000ad";
         await InsertOutboundAsync(host, sid, configA);
@@ -430,7 +450,8 @@ public sealed class TwilioWebhookTests
             Group = config.Group,
             ConfigId = config.Id,
             Direction = SmsDirection.Outbound,
-            From = config.TwilioFromNumber,
+            From = config.Setting("from_number"),
+            ProviderAccount = config.Account,
             To = "+14155550999",
             Body = "hi",
             Status = SmsStatus.Queued,

@@ -59,18 +59,28 @@ public sealed class WebhookTestHost : IAsyncDisposable
         var sns = new FakeSnsHandler();
 
         var builder = WebApplication.CreateSlimBuilder();
+
+        // Hermetic: the machine's environment variables must not reach the host.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddProblemDetails();
+
+        // The REST routes beside the webhooks need a scheme; the webhooks themselves are anonymous.
+        builder.Services.AddAuthentication(Rest.Infrastructure.TestAuthHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, Rest.Infrastructure.TestAuthHandler>(Rest.Infrastructure.TestAuthHandler.SchemeName, null);
         builder.Services
             .AddPhoneHub(o =>
             {
                 o.EncryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+                o.EncryptionKeyEnvironmentVariable = null;
                 configureHub?.Invoke(o);
             })
             .UseSqlite(connectionString)
+            .AddTwilio()
+            .AddAws()
             .AddAspNetCore()
             .ConfigureWebhooks(o => configureWebhooks?.Invoke(o));
         builder.Services.AddHttpClient(PhoneHubWebhookOptions.SnsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sns);
@@ -118,15 +128,28 @@ public sealed class WebhookTestHost : IAsyncDisposable
     public async Task<PhoneConfig> AddTwilioConfigAsync(string group, string fromNumber, string accountSid, string authToken)
     {
         var configs = Get<IPhoneConfigService>();
-        var config = await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Twilio, TwilioFromNumber = fromNumber });
+        var config = (await configs.CreateAsync(new PhoneConfig
+        {
+            Name = group,
+            Group = group,
+            Provider = PhoneProviders.Twilio,
+            IsActive = true,
+            Settings = new Dictionary<string, string> { ["from_number"] = fromNumber },
+        })).Config;
         await configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio(accountSid, authToken));
-        return config;
+        return (await configs.GetAsync(config.Id))!;
     }
 
-    public async Task<PhoneConfig> AddAwsConfigAsync(string group, string originationNumber)
+    public async Task<PhoneConfig> AddAwsConfigAsync(string group, string originationNumber, string? topicArn = null)
     {
         var configs = Get<IPhoneConfigService>();
-        return await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Aws, AwsRegion = "us-east-1", AwsOriginationNumber = originationNumber });
+        var settings = new Dictionary<string, string> { ["region"] = "us-east-1", ["origination_number"] = originationNumber };
+        if (topicArn is not null)
+        {
+            settings["topic_arns"] = topicArn;
+        }
+
+        return (await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Aws, IsActive = true, Settings = settings })).Config;
     }
 
     /// <summary>Counts stored messages with a provider id, straight from the database.</summary>

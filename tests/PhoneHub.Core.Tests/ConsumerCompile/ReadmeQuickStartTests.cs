@@ -23,7 +23,7 @@ public class ReadmeQuickStartTests
             var hub = provider.GetRequiredService<IPhoneHub>();
 
             // A system-default config in test mode: messages are recorded, nothing is sent.
-            await hub.Configs.CreateAsync(new PhoneConfig { Name = "Default", TestMode = true });
+            await hub.Configs.CreateAsync(new PhoneConfig { Name = "Default", TestMode = true, IsActive = true });
 
             var e164 = Phone.Normalize("(415) 555-1234");               // "+14155551234", no setup needed
             var message = await hub.SendSmsAsync(e164, "Hello from PhoneHub");

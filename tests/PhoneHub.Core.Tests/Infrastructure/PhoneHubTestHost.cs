@@ -47,6 +47,9 @@ public sealed class PhoneHubTestHost : IDisposable
         var builder = services.AddPhoneHub(o =>
         {
             o.EncryptionKey = withEncryptionKey ? key : null;
+
+            // Hermetic: a key in the machine's environment must not change what the tests see.
+            o.EncryptionKeyEnvironmentVariable = null;
             configureOptions?.Invoke(o);
         }).UseSqlite(db.ConnectionString);
         configureBuilder?.Invoke(builder);

@@ -23,7 +23,7 @@ public sealed class TempSqliteDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    public SqliteDatabase Database { get; }
+    internal SqliteDatabase Database { get; }
 
     /// <summary>Every byte of the database and its WAL, after a checkpoint.</summary>
     public byte[] ReadAllBytes()

@@ -21,14 +21,26 @@ public class SmsServiceTests
     {
         _provider = Substitute.For<ISmsProvider>();
         _provider.Name.Returns("fake");
+        _provider.Definition.Returns(new FakeProvider().Definition);
         _host = PhoneHubTestHost.Create(configureServices: s => s.AddSingleton(_provider));
     }
 
     [TearDown]
     public void TearDown() => _host.Dispose();
 
-    private Task<PhoneConfig> AddConfigAsync(string? group = null, bool testMode = false, string provider = "fake", string? from = "+14155550100") =>
-        _host.Hub.Configs.CreateAsync(new PhoneConfig { Name = group ?? "default", Group = group, Provider = provider, TestMode = testMode, TwilioFromNumber = from });
+    private async Task<PhoneConfig> AddConfigAsync(string? group = null, bool testMode = false, string provider = "fake", string? from = "+14155550100") =>
+        (await _host.Hub.Configs.CreateAsync(new PhoneConfig
+        {
+            Name = group ?? "default",
+            Group = group,
+            Provider = provider,
+            TestMode = testMode,
+            IsActive = true,
+            Settings = from is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["from_number"] = from },
+        })).Config;
+
+    private static SmsStatusReport Report(string id, SmsStatus status, string? errorCode = null) =>
+        new() { Provider = "fake", ProviderMessageId = id, Status = status, ErrorCode = errorCode };
 
     [Test]
     public async Task SendAsync_MessageIsStoredAsQueuedBeforeProviderIsCalled()
@@ -130,7 +142,7 @@ public class SmsServiceTests
     public async Task SendAsync_GroupConfig_WinsOverSystemDefault()
     {
         await AddConfigAsync(group: null, testMode: true);
-        await AddConfigAsync(group: "acme", provider: "fake");
+        await AddConfigAsync(group: "acme", provider: "fake", from: "+14155550101");
         _provider.SendAsync(Arg.Any<SmsSendRequest>(), Arg.Any<ProviderContext>(), Arg.Any<CancellationToken>())
             .Returns(new SmsSendResult { ProviderMessageId = "P2" });
 
@@ -154,7 +166,21 @@ public class SmsServiceTests
     [Test]
     public async Task SendAsync_ProviderNotRegistered_ThrowsClearError()
     {
-        await AddConfigAsync(provider: PhoneProviders.Twilio);
+        // A config written by a host that registered Twilio, read by one that does not (configs are validated on
+        // write, so this is the only way a config can name a provider the host lacks).
+        var services = new ServiceCollection().AddLogging();
+        services.AddPhoneHub(o => { o.EncryptionKeyEnvironmentVariable = null; }).UseSqlite(_host.Db.ConnectionString).AddTwilio();
+        await using (var writer = services.BuildServiceProvider())
+        {
+            await writer.GetRequiredService<IPhoneConfigService>().CreateAsync(new PhoneConfig
+            {
+                Name = "twilio",
+                Provider = PhoneProviders.Twilio,
+                IsActive = true,
+                Settings = new Dictionary<string, string> { ["from_number"] = "+14155550100" },
+            });
+        }
+
         var ex = Assert.ThrowsAsync<ProviderNotRegisteredException>(() => _host.Hub.SendSmsAsync("+14155551234", "hi"))!;
         Assert.That(ex.Message, Does.Contain("AddTwilio"));
     }
@@ -214,10 +240,10 @@ public class SmsServiceTests
         var message = await _host.Hub.SendSmsAsync("+14155551234", "hi");
         var sms = _host.Get<ISmsService>();
 
-        Assert.That(await sms.ApplyStatusAsync("fake", "SMX", SmsStatus.Delivered), Is.EqualTo(StatusUpdateOutcome.Updated));
-        Assert.That(await sms.ApplyStatusAsync("fake", "SMX", SmsStatus.Sent), Is.EqualTo(StatusUpdateOutcome.Ignored));
-        Assert.That(await sms.ApplyStatusAsync("fake", "SMX", SmsStatus.Undelivered, "30003"), Is.EqualTo(StatusUpdateOutcome.Ignored));
-        Assert.That(await sms.ApplyStatusAsync("fake", "unknown", SmsStatus.Sent), Is.EqualTo(StatusUpdateOutcome.NotFound));
+        Assert.That(await sms.ApplyStatusAsync(Report("SMX", SmsStatus.Delivered)), Is.EqualTo(StatusUpdateOutcome.Updated));
+        Assert.That(await sms.ApplyStatusAsync(Report("SMX", SmsStatus.Sent)), Is.EqualTo(StatusUpdateOutcome.Ignored));
+        Assert.That(await sms.ApplyStatusAsync(Report("SMX", SmsStatus.Undelivered, "30003")), Is.EqualTo(StatusUpdateOutcome.Ignored));
+        Assert.That(await sms.ApplyStatusAsync(Report("unknown", SmsStatus.Sent)), Is.EqualTo(StatusUpdateOutcome.NotFound));
 
         var stored = await sms.GetAsync(message.Id);
         Assert.That(stored!.Status, Is.EqualTo(SmsStatus.Delivered));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
 using PhoneHub.Tests.Infrastructure;
@@ -32,7 +33,7 @@ public class PhoneFacadeTests
     public async Task AfterUsePhoneHub_DelegatesToContainer_AndResetUnbinds()
     {
         using var host = PhoneHubTestHost.Create();
-        await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true });
+        await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true, IsActive = true });
         host.Services.UsePhoneHub();
 
         var message = await Phone.SendSmsAsync("+14155551234", "hi", group: "acme", user: "ada");

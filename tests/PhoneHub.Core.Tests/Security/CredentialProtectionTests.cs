@@ -16,8 +16,8 @@ public class CredentialProtectionTests
     [Test]
     public async Task SetCredentialsAsync_PlaintextNeverInDatabaseBytes()
     {
-        using var host = PhoneHubTestHost.Create();
-        var config = await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true });
+        using var host = PhoneHubTestHost.Create(b => b.AddTwilio());
+        var config = (await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true })).Config;
         await host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC0123456789abcdef0123456789abcdef", Secret));
 
         var bytes = host.Db.ReadAllBytes();
@@ -34,20 +34,14 @@ public class CredentialProtectionTests
     [Test]
     public async Task SetCredentialsAsync_WithoutKey_RefusesClearlyAndStoresNothing()
     {
-        var previous = Environment.GetEnvironmentVariable(AesGcmCredentialProtector.KeyEnvironmentVariable);
-        Environment.SetEnvironmentVariable(AesGcmCredentialProtector.KeyEnvironmentVariable, null);
-        try
         {
-            using var host = PhoneHubTestHost.Create(withEncryptionKey: false);
-            var config = await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true });
-            var ex = Assert.ThrowsAsync<CredentialsUnavailableException>(() => host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC1", Secret)))!;
-            Assert.That(ex.Message, Does.Contain("PHONEHUB_ENCRYPTION_KEY").And.Contain("PhoneHub:EncryptionKey"));
+            // The test host reads no environment variable for the key, so the machine's environment cannot make this pass or fail.
+            using var host = PhoneHubTestHost.Create(b => b.AddTwilio(), withEncryptionKey: false);
+            var config = (await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true })).Config;
+            var ex = Assert.ThrowsAsync<CredentialsUnavailableException>(() => host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC0123456789abcdef0123456789abcdef", Secret)))!;
+            Assert.That(ex.Message, Does.Contain("PhoneHub:EncryptionKey"));
             Assert.That(ex.Message, Does.Not.Contain(Secret));
             Assert.That((await host.Hub.Configs.GetAsync(config.Id))!.HasCredentials, Is.False);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AesGcmCredentialProtector.KeyEnvironmentVariable, previous);
         }
     }
 
@@ -68,7 +62,7 @@ public class CredentialProtectionTests
     public void Protect_SameInputTwice_GivesDifferentCiphertext()
     {
         var protector = Create(Key(1));
-        var credentials = ProviderCredentials.ForTwilio("AC1", Secret);
+        var credentials = ProviderCredentials.ForTwilio("AC0123456789abcdef0123456789abcdef", Secret);
         var first = protector.Protect(credentials, 1);
         var second = protector.Protect(credentials, 1);
         Assert.That(first, Is.Not.EqualTo(second), "a fresh nonce each time");
@@ -86,9 +80,9 @@ public class CredentialProtectionTests
     [Test]
     public async Task PhoneConfig_NeverCarriesSecrets()
     {
-        using var host = PhoneHubTestHost.Create();
-        var config = await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true });
-        await host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC1", Secret));
+        using var host = PhoneHubTestHost.Create(b => b.AddTwilio());
+        var config = (await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true })).Config;
+        await host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC0123456789abcdef0123456789abcdef", Secret));
         var listed = await host.Hub.Configs.ListAsync(new PhoneConfigQuery { AllGroups = true });
         Assert.That(listed.Single().ToString(), Does.Not.Contain(Secret));
         Assert.That(typeof(PhoneConfig).GetProperties().Select(p => p.Name).Where(n => n.Contains("Credential", StringComparison.Ordinal)), Is.EqualTo(new[] { "HasCredentials" }));
@@ -98,9 +92,9 @@ public class CredentialProtectionTests
     public async Task Logs_NeverContainSecrets()
     {
         var sink = new ListLoggerProvider();
-        using var host = PhoneHubTestHost.Create(configureServices: s => s.AddLogging(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace)));
-        var config = await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", TestMode = true });
-        await host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC1", Secret));
+        using var host = PhoneHubTestHost.Create(b => b.AddTwilio(), configureServices: s => s.AddLogging(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace)));
+        var config = (await host.Hub.Configs.CreateAsync(new PhoneConfig { Name = "t", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true })).Config;
+        await host.Hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio("AC0123456789abcdef0123456789abcdef", Secret));
         await host.Hub.SendSmsAsync("+14155551234", "hello");
         await host.Hub.Configs.TestConnectionAsync(config.Id);
 
@@ -118,7 +112,7 @@ public class CredentialProtectionTests
         Assert.That(ex.Message, Does.Contain("PhoneHub:EncryptionKey"));
     }
 
-    private static AesGcmCredentialProtector Create(string key) => new(Options.Create(new PhoneHubOptions { EncryptionKey = key }));
+    private static AesGcmCredentialProtector Create(string key) => new(Options.Create(new PhoneHubOptions { EncryptionKey = key, EncryptionKeyEnvironmentVariable = null }));
 
     private static string Key(byte seed) => Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * seed + seed)).ToArray());
 

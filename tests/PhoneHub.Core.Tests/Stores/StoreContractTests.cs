@@ -1,6 +1,7 @@
 using PhoneHub.Configuration;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
+using PhoneHub.Providers;
 using PhoneHub.Stores;
 
 namespace PhoneHub.Tests.Stores;
@@ -161,13 +162,13 @@ public abstract class StoreContractTests
         var reread = await Messages.GetAsync(saved.Id);
         Assert.That(updated! with { MediaUrls = Array.Empty<string>(), Metadata = null }, Is.EqualTo(reread! with { MediaUrls = Array.Empty<string>(), Metadata = null }));
         Assert.That(updated!.Status, Is.EqualTo(SmsStatus.Sent));
-        var (outcome, message) = await Messages.AdvanceStatusAsync("twilio", "SM1", SmsStatus.Delivered, null, null, T0.AddMinutes(1));
+        var (outcome, message) = await Messages.AdvanceStatusAsync(Report("SM1", SmsStatus.Delivered), T0.AddMinutes(1));
         Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.Updated));
         Assert.That(message!.DeliveredAt, Is.EqualTo(T0.AddMinutes(1)));
-        (outcome, message) = await Messages.AdvanceStatusAsync("twilio", "SM1", SmsStatus.Sent, null, null, T0.AddMinutes(2));
+        (outcome, message) = await Messages.AdvanceStatusAsync(Report("SM1", SmsStatus.Sent), T0.AddMinutes(2));
         Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.Ignored));
         Assert.That(message!.Status, Is.EqualTo(SmsStatus.Delivered));
-        (outcome, _) = await Messages.AdvanceStatusAsync("twilio", "nope", SmsStatus.Sent, null, null, T0);
+        (outcome, _) = await Messages.AdvanceStatusAsync(Report("nope", SmsStatus.Sent), T0);
         Assert.That(outcome, Is.EqualTo(StatusUpdateOutcome.NotFound));
         Assert.That(await Messages.UpdateAsync(saved with { Id = 999 }), Is.Null);
     }
@@ -184,7 +185,7 @@ public abstract class StoreContractTests
             await Messages.InsertAsync(SampleMessage(id) with { Status = SmsStatus.Accepted });
             foreach (var index in order)
             {
-                await Messages.AdvanceStatusAsync("twilio", id, statuses[index], null, null, T0);
+                await Messages.AdvanceStatusAsync(Report(id, statuses[index]), T0);
             }
 
             Assert.That((await Messages.FindByProviderIdAsync("twilio", id))!.Status, Is.EqualTo(SmsStatus.Delivered), string.Join(",", order));
@@ -212,28 +213,70 @@ public abstract class StoreContractTests
         Assert.That(Ids(await Messages.ListAsync(new SmsQuery { Group = "acme' OR '1'='1" })), Is.Empty);
     }
 
+    private static SmsStatusReport Report(string providerMessageId, SmsStatus status) =>
+        new() { Provider = "twilio", ProviderMessageId = providerMessageId, Status = status };
+
+    [Test]
+    public async Task Sms_ProviderAccountAndReportedPrice_AreKept()
+    {
+        var saved = await Messages.InsertAsync(SampleMessage() with { ProviderAccount = "AC1", Price = null, PriceUnit = null });
+        Assert.That((await Messages.GetAsync(saved.Id))!.ProviderAccount, Is.EqualTo("AC1"));
+        var (_, priced) = await Messages.AdvanceStatusAsync(Report("SM1", SmsStatus.Delivered) with { Price = -0.0075m, PriceUnit = "USD" }, T0);
+        Assert.That(priced!.Price, Is.EqualTo(-0.0075m));
+        Assert.That(priced.PriceUnit, Is.EqualTo("USD"));
+    }
+
+    [Test]
+    public async Task Sms_PendingStatusReports_AreTakenOnceInOrder()
+    {
+        await Messages.SavePendingStatusAsync(Report("SM9", SmsStatus.Sent) with { Account = "AC1", ConfigId = 4 }, T0);
+        await Messages.SavePendingStatusAsync(Report("SM9", SmsStatus.Delivered) with { ErrorCode = "x", Price = 1.5m, PriceUnit = "EUR" }, T0.AddSeconds(1));
+        await Messages.SavePendingStatusAsync(Report("SM8", SmsStatus.Sent), T0.AddDays(-5));
+
+        var taken = await Messages.TakePendingStatusesAsync("twilio", "SM9");
+        Assert.That(taken.Select(r => r.Status), Is.EqualTo(new[] { SmsStatus.Sent, SmsStatus.Delivered }));
+        Assert.That(taken[0].Account, Is.EqualTo("AC1"));
+        Assert.That(taken[0].ConfigId, Is.EqualTo(4));
+        Assert.That(taken[1].Price, Is.EqualTo(1.5m));
+        Assert.That(await Messages.TakePendingStatusesAsync("twilio", "SM9"), Is.Empty);
+
+        Assert.That(await Messages.DeletePendingStatusesBeforeAsync(T0.AddDays(-1)), Is.EqualTo(1));
+        Assert.That(await Messages.TakePendingStatusesAsync("twilio", "SM8"), Is.Empty);
+    }
+
+    private static PhoneConfig SampleConfig(string? group, string name, bool active, params ProviderIdentity[] identities) => new()
+    {
+        Name = name,
+        Group = group,
+        Provider = "aws",
+        IsActive = active,
+        Settings = new Dictionary<string, string> { ["region"] = "eu-west-1", ["sender_id"] = "ACME" },
+        Identities = identities,
+        LookupEnabled = false,
+        LookupCacheDays = 7,
+        TestMode = true,
+        Created = T0,
+        Modified = T0,
+    };
+
+    private static readonly ProviderIdentity NumberA = new(ProviderIdentityKinds.PhoneNumber, "+14155550100");
+    private static readonly ProviderIdentity TopicA = new(ProviderIdentityKinds.Topic, "arn:aws:sns:eu-west-1:123456789012:a");
+
     [Test]
     public async Task Config_RoundTripActiveRulesAndCredentials()
     {
-        var config = await Configs.InsertAsync(new PhoneConfig
-        {
-            Name = "acme",
-            Group = "acme",
-            Provider = "aws",
-            AwsRegion = "eu-west-1",
-            AwsSenderId = "ACME",
-            AwsOriginationNumber = "+14155550100",
-            LookupEnabled = false,
-            LookupCacheDays = 7,
-            TestMode = true,
-            Created = T0,
-            Modified = T0,
-        });
+        var write = await Configs.InsertAsync(SampleConfig("acme", "acme", true, TopicA, NumberA));
+        var config = write.Config;
         Assert.That(config.Id, Is.GreaterThan(0));
-        Assert.That((await Configs.GetAsync(config.Id))!.AwsSenderId, Is.EqualTo("ACME"));
+        Assert.That(write.DeactivatedConfigIds, Is.Empty);
+        var reread = (await Configs.GetAsync(config.Id))!;
+        Assert.That(reread.Settings, Is.EquivalentTo(new Dictionary<string, string> { ["region"] = "eu-west-1", ["sender_id"] = "ACME" }));
+        Assert.That(reread.Identities, Is.EqualTo(new[] { NumberA, TopicA }), "ordered by kind, then value");
+        Assert.That(reread.LookupCacheDays, Is.EqualTo(7));
         Assert.That((await Configs.FindActiveAsync("acme"))!.Id, Is.EqualTo(config.Id));
         Assert.That(await Configs.FindActiveAsync(null), Is.Null);
-        Assert.That((await Configs.FindByOwnNumberAsync("+14155550100"))!.Id, Is.EqualTo(config.Id));
+        Assert.That((await Configs.FindByIdentityAsync(NumberA))!.Id, Is.EqualTo(config.Id));
+        Assert.That((await Configs.FindByIdentityAsync(TopicA))!.Id, Is.EqualTo(config.Id));
 
         Assert.That(await Configs.GetCredentialsAsync(config.Id), Is.Null);
         Assert.That(await Configs.SetCredentialsAsync(config.Id, [1, 2, 3]), Is.True);
@@ -241,11 +284,58 @@ public abstract class StoreContractTests
         Assert.That((await Configs.GetAsync(config.Id))!.HasCredentials, Is.True);
         Assert.That(await Configs.SetCredentialsAsync(999, [1]), Is.False);
 
-        var second = await Configs.InsertAsync(new PhoneConfig { Name = "acme2", Group = "acme", TestMode = true, Created = T0, Modified = T0 });
-        Assert.That((await Configs.FindActiveAsync("acme"))!.Id, Is.EqualTo(second.Id));
-        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true })).Single().Id, Is.EqualTo(second.Id));
+        var second = await Configs.InsertAsync(SampleConfig("acme", "acme2", true, NumberA));
+        Assert.That(second.DeactivatedConfigIds, Is.EqualTo(new[] { config.Id }));
+        Assert.That((await Configs.FindActiveAsync("acme"))!.Id, Is.EqualTo(second.Config.Id));
+        Assert.That((await Configs.FindByIdentityAsync(NumberA))!.Id, Is.EqualTo(second.Config.Id), "the deactivated config released the number");
+        Assert.That(await Configs.FindByIdentityAsync(TopicA), Is.Null);
+        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true })).Single().Id, Is.EqualTo(second.Config.Id));
         Assert.That(await Configs.DeleteAsync(config.Id), Is.True);
         Assert.That(await Configs.GetCredentialsAsync(config.Id), Is.Null);
+        Assert.That(await Configs.UpdateAsync(SampleConfig("acme", "gone", true) with { Id = 999 }), Is.Null);
+    }
+
+    [Test]
+    public async Task Config_IdentityHeldByAnotherGroupsActiveConfig_IsRefusedOnInsertAndUpdate()
+    {
+        await Configs.InsertAsync(SampleConfig("acme", "acme", true, NumberA));
+        var ex = Assert.ThrowsAsync<ProviderIdentityConflictException>(() => Configs.InsertAsync(SampleConfig("globex", "globex", true, NumberA)))!;
+        Assert.That(ex.Identity, Is.EqualTo(NumberA));
+        Assert.That(await Configs.FindActiveAsync("globex"), Is.Null, "nothing of the refused insert was stored");
+
+        var draft = (await Configs.InsertAsync(SampleConfig("globex", "draft", false, NumberA))).Config;
+        Assert.ThrowsAsync<ProviderIdentityConflictException>(() => Configs.UpdateAsync(draft with { IsActive = true }));
+        Assert.That((await Configs.GetAsync(draft.Id))!.IsActive, Is.False, "the refused update changed nothing");
+    }
+
+    [Test]
+    public async Task Config_ConcurrentClaimsOfOneIdentity_ExactlyOneWins()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Configs.InsertAsync(SampleConfig($"group-{i}", "c", true, TopicA));
+                return true;
+            }
+            catch (ProviderIdentityConflictException)
+            {
+                return false;
+            }
+        })));
+        Assert.That(results.Count(won => won), Is.EqualTo(1));
+        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { AllGroups = true })).Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Config_TwoActivationsInOneGroupAtOnce_LeaveExactlyOneActive()
+    {
+        var a = (await Configs.InsertAsync(SampleConfig("acme", "a", false))).Config;
+        var b = (await Configs.InsertAsync(SampleConfig("acme", "b", false))).Config;
+        await Task.WhenAll(
+            Task.Run(() => Configs.UpdateAsync(a with { IsActive = true })),
+            Task.Run(() => Configs.UpdateAsync(b with { IsActive = true })));
+        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true })).Count, Is.EqualTo(1));
     }
 
     private static string?[] Ids(Page<SmsMessage> page) => [.. page.Items.Select(m => m.ProviderMessageId)];

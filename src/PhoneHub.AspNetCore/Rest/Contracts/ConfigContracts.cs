@@ -16,7 +16,7 @@ internal sealed class ConfigWriteRequest
     [JsonPropertyName("provider")]
     public string? Provider { get; init; }
 
-    /// <summary>Whether the config is in use; activating one deactivates the group's others. Default true.</summary>
+    /// <summary>Whether the config is in use; activating one deactivates the group's other (the answer names it). Default false on create.</summary>
     [JsonPropertyName("is_active")]
     public bool? IsActive { get; init; }
 
@@ -24,25 +24,13 @@ internal sealed class ConfigWriteRequest
     [JsonPropertyName("system_default")]
     public bool? SystemDefault { get; init; }
 
-    /// <summary>The Twilio sending number.</summary>
-    [JsonPropertyName("twilio_from_number")]
-    public string? TwilioFromNumber { get; init; }
-
-    /// <summary>The Twilio Messaging Service SID.</summary>
-    [JsonPropertyName("twilio_messaging_service_sid")]
-    public string? TwilioMessagingServiceSid { get; init; }
-
-    /// <summary>The AWS region.</summary>
-    [JsonPropertyName("aws_region")]
-    public string? AwsRegion { get; init; }
-
-    /// <summary>The SNS sender ID.</summary>
-    [JsonPropertyName("aws_sender_id")]
-    public string? AwsSenderId { get; init; }
-
-    /// <summary>The SNS origination number.</summary>
-    [JsonPropertyName("aws_origination_number")]
-    public string? AwsOriginationNumber { get; init; }
+    /// <summary>
+    /// The provider's settings, for example <c>{"from_number": "+14155550100"}</c> for Twilio or <c>{"region": "us-east-1"}</c>
+    /// for AWS (see the provider's settings in the README). On <c>PUT</c> the settings named replace the stored ones, null or
+    /// an empty string clears one, and settings not named keep their value.
+    /// </summary>
+    [JsonPropertyName("settings")]
+    public Dictionary<string, string?>? Settings { get; init; }
 
     /// <summary>Whether lookups may call the provider. Default true.</summary>
     [JsonPropertyName("lookup_enabled")]
@@ -58,7 +46,7 @@ internal sealed class ConfigWriteRequest
 }
 
 /// <summary>A config as the routes show it: never its credentials, only whether it has them.</summary>
-internal sealed class ConfigResponse
+internal sealed record ConfigResponse
 {
     /// <summary>The config id.</summary>
     [JsonPropertyName("id")]
@@ -84,25 +72,13 @@ internal sealed class ConfigResponse
     [JsonPropertyName("provider")]
     public required string Provider { get; init; }
 
-    /// <summary>The Twilio sending number.</summary>
-    [JsonPropertyName("twilio_from_number")]
-    public string? TwilioFromNumber { get; init; }
+    /// <summary>The provider's settings (never credentials).</summary>
+    [JsonPropertyName("settings")]
+    public required IReadOnlyDictionary<string, string> Settings { get; init; }
 
-    /// <summary>The Twilio Messaging Service SID.</summary>
-    [JsonPropertyName("twilio_messaging_service_sid")]
-    public string? TwilioMessagingServiceSid { get; init; }
-
-    /// <summary>The AWS region.</summary>
-    [JsonPropertyName("aws_region")]
-    public string? AwsRegion { get; init; }
-
-    /// <summary>The SNS sender ID.</summary>
-    [JsonPropertyName("aws_sender_id")]
-    public string? AwsSenderId { get; init; }
-
-    /// <summary>The SNS origination number.</summary>
-    [JsonPropertyName("aws_origination_number")]
-    public string? AwsOriginationNumber { get; init; }
+    /// <summary>The numbers, messaging services, accounts and topics this config claims (exclusive among active configs).</summary>
+    [JsonPropertyName("identities")]
+    public required IReadOnlyList<IdentityResponse> Identities { get; init; }
 
     /// <summary>Whether lookups may call the provider.</summary>
     [JsonPropertyName("lookup_enabled")]
@@ -128,6 +104,13 @@ internal sealed class ConfigResponse
     [JsonPropertyName("modified")]
     public DateTimeOffset Modified { get; init; }
 
+    /// <summary>On create and update: configs of the same group this write deactivated.</summary>
+    [JsonPropertyName("deactivated_config_ids")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<long>? DeactivatedConfigIds { get; init; }
+
+    public static ConfigResponse From(PhoneConfigWriteResult result) => From(result.Config) with { DeactivatedConfigIds = result.DeactivatedConfigIds };
+
     public static ConfigResponse From(PhoneConfig c) => new()
     {
         Id = c.Id,
@@ -136,11 +119,8 @@ internal sealed class ConfigResponse
         Name = c.Name,
         IsActive = c.IsActive,
         Provider = c.Provider,
-        TwilioFromNumber = c.TwilioFromNumber,
-        TwilioMessagingServiceSid = c.TwilioMessagingServiceSid,
-        AwsRegion = c.AwsRegion,
-        AwsSenderId = c.AwsSenderId,
-        AwsOriginationNumber = c.AwsOriginationNumber,
+        Settings = c.Settings,
+        Identities = [.. c.Identities.Select(i => new IdentityResponse { Kind = i.Kind, Value = i.Value })],
         LookupEnabled = c.LookupEnabled,
         LookupCacheDays = c.LookupCacheDays,
         TestMode = c.TestMode,
@@ -148,6 +128,18 @@ internal sealed class ConfigResponse
         Created = c.Created,
         Modified = c.Modified,
     };
+}
+
+/// <summary>One identity of a config.</summary>
+internal sealed class IdentityResponse
+{
+    /// <summary><c>phone_number</c>, <c>messaging_service</c>, <c>account</c> or <c>topic</c>.</summary>
+    [JsonPropertyName("kind")]
+    public required string Kind { get; init; }
+
+    /// <summary>The value.</summary>
+    [JsonPropertyName("value")]
+    public required string Value { get; init; }
 }
 
 /// <summary>The configs the caller can see.</summary>

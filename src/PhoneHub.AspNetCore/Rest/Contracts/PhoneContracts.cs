@@ -59,7 +59,7 @@ internal sealed class NormalizeResponse
         NationalNumber = parsed.NationalNumber,
         NationalFormat = parsed.NationalFormat,
         InternationalFormat = parsed.InternationalFormat,
-        LineType = MetadataLookup.LineTypeOf(parsed.Kind),
+        LineType = LineTypes.Of(parsed.Kind),
         Extension = parsed.Extension,
     };
 }

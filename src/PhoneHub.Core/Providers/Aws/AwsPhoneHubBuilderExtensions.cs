@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using PhoneHub;
+using PhoneHub.Providers;
+using PhoneHub.Providers.Aws;
 using Polly;
 using Polly.Retry;
 
-namespace PhoneHub.Providers.Aws;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the AWS SNS provider (configs with provider <c>aws</c>).</summary>
 public static class AwsPhoneHubBuilderExtensions

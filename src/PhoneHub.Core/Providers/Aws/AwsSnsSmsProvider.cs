@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
@@ -39,6 +40,8 @@ internal sealed class AwsSnsSmsProvider(
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
     };
 
+    public ProviderDefinition Definition => AwsSnsDefinition.Instance;
+
     public string Name => PhoneProviders.Aws;
 
     public async Task<SmsSendResult> SendAsync(SmsSendRequest request, ProviderContext context, CancellationToken cancellationToken = default)
@@ -50,9 +53,9 @@ internal sealed class AwsSnsSmsProvider(
             throw new SmsProviderException("media_not_supported", "Amazon SNS sends text only; media URLs cannot be sent through an AWS config.");
         }
 
-        var region = context.Config.AwsRegion is { Length: > 0 } r
+        var region = context.Setting(AwsSnsDefinition.Region) is { } r
             ? r
-            : throw new SmsProviderException("invalid_config", "The AWS config has no region (aws_region).");
+            : throw new SmsProviderException("invalid_config", "The AWS config has no region (setting region).");
         var credentials = await ResolveCredentialsAsync(context, cancellationToken).ConfigureAwait(false)
             ?? throw new SmsProviderException(ConnectionErrorCodes.MissingCredentials, MissingCredentialsText);
 
@@ -148,9 +151,9 @@ internal sealed class AwsSnsSmsProvider(
     public async Task<ConnectionTestResult> TestConnectionAsync(ProviderContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Config.AwsRegion is not { Length: > 0 } region)
+        if (context.Setting(AwsSnsDefinition.Region) is not { } region)
         {
-            return ConnectionTestResult.Fail(ConnectionErrorCodes.InvalidConfig, "The AWS config has no region (aws_region).");
+            return ConnectionTestResult.Fail(ConnectionErrorCodes.InvalidConfig, "The AWS config has no region (setting region).");
         }
 
         AwsCredentials? credentials;
@@ -299,10 +302,10 @@ internal sealed class AwsSnsSmsProvider(
         // An explicit sender replaces the config's sender of the same kind: E.164 numbers are origination numbers, anything else a sender ID.
         if (string.IsNullOrEmpty(from))
         {
-            return (config.AwsSenderId, config.AwsOriginationNumber);
+            return (config.Setting(AwsSnsDefinition.SenderId), config.Setting(AwsSnsDefinition.OriginationNumber));
         }
 
-        return from.StartsWith('+') ? (config.AwsSenderId, from) : (from, config.AwsOriginationNumber);
+        return from.StartsWith('+') ? (config.Setting(AwsSnsDefinition.SenderId), from) : (from, config.Setting(AwsSnsDefinition.OriginationNumber));
     }
 
     /// <summary>SNS's own error text, made safe to store: secrets removed, bounded length.</summary>

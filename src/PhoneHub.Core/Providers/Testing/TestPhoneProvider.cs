@@ -18,6 +18,23 @@ public sealed class TestPhoneProvider : ISmsProvider, IPhoneLookupProvider
     /// <param name="normalizer">Reads numbers for metadata lookups.</param>
     public TestPhoneProvider(PhoneNormalizer normalizer) => _normalizer = normalizer;
 
+    /// <summary>Setting: a number the test config "sends" from and receives on (so inbound paths can be tried without an account).</summary>
+    public const string FromNumber = "from_number";
+
+    /// <summary>The definition: an optional from number, no credentials.</summary>
+    public static ProviderDefinition TestDefinition { get; } = new(
+        PhoneProviders.Test,
+        [
+            new ProviderSetting(FromNumber, ProviderSettingKind.PhoneNumber, "A number the test config sends from and receives on (nothing is sent).")
+            {
+                IdentityKind = ProviderIdentityKinds.PhoneNumber,
+                IsSender = true,
+            },
+        ]);
+
+    /// <inheritdoc />
+    public ProviderDefinition Definition => TestDefinition;
+
     /// <inheritdoc />
     public string Name => PhoneProviders.Test;
 
@@ -31,7 +48,7 @@ public sealed class TestPhoneProvider : ISmsProvider, IPhoneLookupProvider
         {
             ProviderMessageId = "TEST" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
             Status = SmsStatus.Sent,
-            From = request.From ?? context.Config.OwnNumber ?? context.Config.AwsSenderId,
+            From = request.From,
         });
     }
 

@@ -1,12 +1,14 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using PhoneHub;
+using PhoneHub.Providers;
+using PhoneHub.Providers.Twilio;
 using Polly;
 
-namespace PhoneHub.Providers.Twilio;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the Twilio provider (Messages API, Lookup v2, account check) to PhoneHub.</summary>
 public static class TwilioPhoneHubBuilderExtensions
@@ -63,7 +65,7 @@ public static class TwilioPhoneHubBuilderExtensions
     {
         // Bound lazily so hosts without IConfiguration (plain ServiceCollection) still work.
         services.AddSingleton<IConfigureOptions<TwilioOptions>>(sp => new ConfigureNamedOptions<TwilioOptions>(
-            Options.DefaultName,
+            Microsoft.Extensions.Options.Options.DefaultName,
             o => sp.GetService<IConfiguration>()?.GetSection(TwilioOptions.SectionName).Bind(o)));
         services.AddOptionsWithValidateOnStart<TwilioOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());

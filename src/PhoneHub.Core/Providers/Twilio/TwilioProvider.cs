@@ -21,13 +21,12 @@ namespace PhoneHub.Providers.Twilio;
 internal sealed partial class TwilioProvider(
     IHttpClientFactory httpClients,
     IOptions<TwilioOptions> options,
-    IOptions<PhoneHubOptions> hubOptions,
+    IProviderCallbackUrls callbacks,
     ILogger<TwilioProvider> logger) : ISmsProvider, IPhoneLookupProvider
 {
-    /// <summary>The status webhook path under <see cref="PhoneHubOptions.RoutePrefix"/>, sent as <c>StatusCallback</c>.</summary>
-    public const string StatusCallbackPath = "/sms/webhook/twilio/status";
-
     private const string ApiVersion = "2010-04-01";
+
+    public ProviderDefinition Definition => TwilioDefinition.Instance;
 
     public string Name => PhoneProviders.Twilio;
 
@@ -35,7 +34,7 @@ internal sealed partial class TwilioProvider(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var auth = ResolveAuth(context.Credentials, out var authError);
+        var auth = ResolveAuth(context, out var authError);
         if (auth is null)
         {
             throw new SmsProviderException(authError!.Value.Code, authError.Value.Message);
@@ -115,7 +114,7 @@ internal sealed partial class TwilioProvider(
     {
         ArgumentException.ThrowIfNullOrEmpty(e164);
         ArgumentNullException.ThrowIfNull(context);
-        var auth = ResolveAuth(context.Credentials, out var authError);
+        var auth = ResolveAuth(context, out var authError);
         if (auth is null)
         {
             throw new TwilioLookupException(authError!.Value.Code, authError.Value.Message);
@@ -168,7 +167,7 @@ internal sealed partial class TwilioProvider(
 
     private async Task<ConnectionTestResult> TestConnectionCoreAsync(ProviderContext context, CancellationToken cancellationToken)
     {
-        var auth = ResolveAuth(context.Credentials, out var authError);
+        var auth = ResolveAuth(context, out var authError);
         if (auth is null)
         {
             return ConnectionTestResult.Fail(authError!.Value.Code, authError.Value.Message);
@@ -248,14 +247,14 @@ internal sealed partial class TwilioProvider(
         var form = new List<KeyValuePair<string, string>> { new("To", request.To) };
 
         // An explicit sender wins; otherwise the config's number; a messaging service picks the sender from its pool.
-        var from = string.IsNullOrWhiteSpace(request.From) ? config.TwilioFromNumber : request.From;
-        if (!string.IsNullOrWhiteSpace(from) && !MessagingServiceSid().IsMatch(from))
+        var from = string.IsNullOrWhiteSpace(request.From) ? config.Setting(TwilioDefinition.FromNumber) : request.From;
+        if (!string.IsNullOrWhiteSpace(from) && !SenderIds.MessagingServiceSid().IsMatch(from))
         {
             form.Add(new("From", from));
         }
         else
         {
-            var service = from ?? config.TwilioMessagingServiceSid;
+            var service = from ?? config.Setting(TwilioDefinition.MessagingServiceSid);
             if (string.IsNullOrWhiteSpace(service))
             {
                 throw new SmsProviderException(ConnectionErrorCodes.InvalidConfig, "The Twilio config has neither a from number nor a messaging service SID.");
@@ -272,26 +271,12 @@ internal sealed partial class TwilioProvider(
             form.Add(new("MediaUrl", media));
         }
 
-        if (StatusCallbackUrl() is { } callback)
+        if (callbacks.GetStatusCallbackUrl(Name) is { } callback)
         {
             form.Add(new("StatusCallback", callback));
         }
 
         return form;
-    }
-
-    /// <summary>The absolute status webhook URL, or <see langword="null"/> when the host has no public base URL (Twilio then reports nothing).</summary>
-    internal string? StatusCallbackUrl()
-    {
-        var hub = hubOptions.Value;
-        if (hub.PublicBaseUrl is not { IsAbsoluteUri: true } baseUrl)
-        {
-            return null;
-        }
-
-        var prefix = hub.RoutePrefix.Trim('/');
-        var root = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        return prefix.Length == 0 ? root + StatusCallbackPath : $"{root}/{prefix}{StatusCallbackPath}";
     }
 
     private Uri ApiUrl(string relative) => Combine(options.Value.ApiBaseUrl, $"{ApiVersion}/{relative}");
@@ -493,11 +478,15 @@ internal sealed partial class TwilioProvider(
             _ => null,
         } : null;
 
-    /// <summary>Picks the credentials: an API key when one is stored (Twilio's recommendation), else the auth token.</summary>
-    private static TwilioAuth? ResolveAuth(ProviderCredentials? credentials, out (string Code, string Message)? error)
+    /// <summary>
+    /// Picks the credentials: an API key when one is stored (Twilio's recommendation), else the auth token. The account
+    /// SID is the config's setting; credentials stored before it became a setting still carry it themselves.
+    /// </summary>
+    private static TwilioAuth? ResolveAuth(ProviderContext context, out (string Code, string Message)? error)
     {
         error = null;
-        var accountSid = credentials?.Get(ProviderCredentials.TwilioAccountSid);
+        var credentials = context.Credentials;
+        var accountSid = context.Setting(TwilioDefinition.AccountSid) ?? credentials?.Get(ProviderCredentials.TwilioAccountSid);
         if (string.IsNullOrWhiteSpace(accountSid))
         {
             error = (ConnectionErrorCodes.MissingCredentials, "The config has no Twilio credentials: store an account SID with an auth token or an API key SID and secret.");
@@ -510,7 +499,13 @@ internal sealed partial class TwilioProvider(
             return null;
         }
 
-        var keySid = credentials!.Get(ProviderCredentials.TwilioApiKeySid);
+        if (credentials is null)
+        {
+            error = (ConnectionErrorCodes.MissingCredentials, "The config has no Twilio credentials: store an auth token, or an API key SID and secret.");
+            return null;
+        }
+
+        var keySid = credentials.Get(ProviderCredentials.TwilioApiKeySid);
         var keySecret = credentials.Get(ProviderCredentials.TwilioApiKeySecret);
         if (!string.IsNullOrEmpty(keySid) && !string.IsNullOrEmpty(keySecret))
         {
@@ -529,9 +524,6 @@ internal sealed partial class TwilioProvider(
 
     [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
     private static partial Regex AccountSid();
-
-    [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
-    private static partial Regex MessagingServiceSid();
 
     /// <summary>HTTP Basic credentials for one call. <see cref="ToString"/> is overridden so the secret never reaches a log.</summary>
     private sealed class TwilioAuth(string accountSid, string username, string password)

@@ -7,10 +7,11 @@ using PhoneHub.Diagnostics;
 namespace PhoneHub.Stores.Sqlite;
 
 /// <summary>
-/// Opens connections to the PhoneHub SQLite database and brings its schema up to date on first use.
-/// One instance per connection string; shared by the three SQLite stores.
+/// Opens connections to the PhoneHub SQLite database and brings its schema up to date: when the host starts (see
+/// <see cref="PhoneHubOptions.MigrateOnStart"/>), or on first use where there is no host (console tools, tests).
+/// One instance per connection string; shared by the SQLite stores.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteDurability _durability;
@@ -87,7 +88,7 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The turn.</returns>
-    internal async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
+    public async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         return new WriteTurn(_writeGate);
@@ -150,8 +151,11 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>A turn to write, from <see cref="EnterWriteAsync"/>.</summary>
-    internal readonly struct WriteTurn(SemaphoreSlim gate) : IDisposable
+    public readonly struct WriteTurn(SemaphoreSlim gate) : IDisposable
     {
         public void Dispose() => gate.Release();
     }
 }
+
+/// <summary>Marks PhoneHub's SQLite stores, so a mix with a host's own stores can be detected at start.</summary>
+internal interface ISqliteStore;

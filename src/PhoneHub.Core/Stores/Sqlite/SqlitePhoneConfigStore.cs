@@ -1,60 +1,71 @@
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using PhoneHub.Configuration;
+using PhoneHub.Providers;
 using static PhoneHub.Stores.Sqlite.SqliteValues;
 
 namespace PhoneHub.Stores.Sqlite;
 
 /// <summary>The SQLite implementation of <see cref="IPhoneConfigStore"/>.</summary>
 /// <param name="database">The database.</param>
-internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneConfigStore
+internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneConfigStore, ISqliteStore
 {
-    // The credentials column is never selected here: only its presence.
+    // The credentials column is never selected here: only its presence. Identities come along as one JSON array per
+    // config, so a config is always one row and one query.
     private const string Columns =
-        "id, group_id, name, is_active, provider, twilio_from_number, twilio_messaging_service_sid, aws_region, aws_sender_id, " +
-        "aws_origination_number, lookup_enabled, lookup_cache_days, test_mode, (credentials IS NOT NULL) AS has_credentials, created, modified";
+        "c.id, c.group_id, c.name, c.is_active, c.provider, c.settings, c.lookup_enabled, c.lookup_cache_days, c.test_mode, " +
+        "(c.credentials IS NOT NULL) AS has_credentials, c.created, c.modified, " +
+        "(SELECT json_group_array(json_array(i.kind, i.value)) FROM phone_config_identities i WHERE i.config_id = c.id) AS identities";
 
-    private const string SelectById = $"SELECT {Columns} FROM phone_configs WHERE id = @id;";
+    private const string SelectById = $"SELECT {Columns} FROM phone_configs c WHERE c.id = @id;";
 
     private const string SelectActive =
-        $"SELECT {Columns} FROM phone_configs WHERE is_active = 1 AND ifnull(group_id, '') = ifnull(@group_id, '');";
+        $"SELECT {Columns} FROM phone_configs c WHERE c.is_active = 1 AND ifnull(c.group_id, '') = ifnull(@group_id, '');";
 
-    private const string SelectByOwnNumber =
-        $"SELECT {Columns} FROM phone_configs WHERE is_active = 1 AND (twilio_from_number = @number OR aws_origination_number = @number) ORDER BY id LIMIT 1;";
+    private const string SelectByIdentity = $"""
+        SELECT {Columns} FROM phone_config_identities x JOIN phone_configs c ON c.id = x.config_id
+        WHERE x.kind = @kind AND x.value = @value AND x.is_active = 1;
+        """;
 
     private const string List = $"""
-        SELECT {Columns} FROM phone_configs
-        WHERE (@all_groups = 1 OR ifnull(group_id, '') = ifnull(@group_id, ''))
-          AND (@provider IS NULL OR provider = @provider)
-          AND (@active_only = 0 OR is_active = 1)
-        ORDER BY id;
+        SELECT {Columns} FROM phone_configs c
+        WHERE (@all_groups = 1 OR ifnull(c.group_id, '') = ifnull(@group_id, ''))
+          AND (@provider IS NULL OR c.provider = @provider)
+          AND (@active_only = 0 OR c.is_active = 1)
+        ORDER BY c.id;
         """;
 
     private const string DeactivateOthers =
-        "UPDATE phone_configs SET is_active = 0, modified = @modified WHERE is_active = 1 AND ifnull(group_id, '') = ifnull(@group_id, '') AND id <> @id;";
+        "UPDATE phone_configs SET is_active = 0, modified = @modified WHERE is_active = 1 AND ifnull(group_id, '') = ifnull(@group_id, '') AND id <> @id RETURNING id;";
 
-    private const string Insert = $"""
-        INSERT INTO phone_configs (group_id, name, is_active, provider, twilio_from_number, twilio_messaging_service_sid, aws_region,
-            aws_sender_id, aws_origination_number, lookup_enabled, lookup_cache_days, test_mode, created, modified)
-        VALUES (@group_id, @name, @is_active, @provider, @twilio_from_number, @twilio_messaging_service_sid, @aws_region,
-            @aws_sender_id, @aws_origination_number, @lookup_enabled, @lookup_cache_days, @test_mode, @created, @modified)
-        RETURNING {Columns};
+    private const string ReleaseIdentities = "UPDATE phone_config_identities SET is_active = 0 WHERE config_id = @id;";
+
+    private const string DeleteIdentities = "DELETE FROM phone_config_identities WHERE config_id = @id;";
+
+    private const string InsertIdentity =
+        "INSERT INTO phone_config_identities (config_id, kind, value, is_active) VALUES (@config_id, @kind, @value, @is_active);";
+
+    private const string FindHolder =
+        "SELECT 1 FROM phone_config_identities WHERE kind = @kind AND value = @value AND is_active = 1 AND config_id <> @config_id;";
+
+    private const string Insert = """
+        INSERT INTO phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode, created, modified)
+        VALUES (@group_id, @name, @is_active, @provider, @settings, @lookup_enabled, @lookup_cache_days, @test_mode, @created, @modified)
+        RETURNING id;
         """;
 
-    private const string Update = $"""
-        UPDATE phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider,
-            twilio_from_number = @twilio_from_number, twilio_messaging_service_sid = @twilio_messaging_service_sid,
-            aws_region = @aws_region, aws_sender_id = @aws_sender_id, aws_origination_number = @aws_origination_number,
+    private const string Update = """
+        UPDATE phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider, settings = @settings,
             lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode, modified = @modified
         WHERE id = @id
-        RETURNING {Columns};
+        RETURNING id;
         """;
 
     public async Task<PhoneConfig?> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectById, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToModel();
+        return await GetAsync(connection, null, id, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<PhoneConfig>> ListAsync(PhoneConfigQuery query, CancellationToken cancellationToken = default)
@@ -75,55 +86,31 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
         return row?.ToModel();
     }
 
-    public async Task<PhoneConfig?> FindByOwnNumberAsync(string e164, CancellationToken cancellationToken = default)
+    public async Task<PhoneConfig?> FindByIdentityAsync(ProviderIdentity identity, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(e164);
+        ArgumentException.ThrowIfNullOrEmpty(identity.Kind);
+        ArgumentException.ThrowIfNullOrEmpty(identity.Value);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectByOwnNumber, new { number = e164 }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            SelectByIdentity, new { kind = identity.Kind, value = identity.Value }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToModel();
     }
 
-    public async Task<PhoneConfig> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var parameters = Row.From(config);
-        if (config.IsActive)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(DeactivateOthers, new { parameters.group_id, parameters.modified, id = -1L }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
+    public async Task<PhoneConfigWriteResult> InsertAsync(PhoneConfig config, CancellationToken cancellationToken = default) =>
+        (await WriteAsync(config, insert: true, cancellationToken).ConfigureAwait(false))!;
 
-        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Insert, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return row.ToModel();
-    }
-
-    public async Task<PhoneConfig?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var parameters = Row.From(config);
-        if (config.IsActive)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(DeactivateOthers, new { parameters.group_id, parameters.modified, parameters.id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Update, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return row?.ToModel();
-    }
+    public Task<PhoneConfigWriteResult?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default) =>
+        WriteAsync(config, insert: false, cancellationToken);
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_configs WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_configs WHERE id = @id;", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted > 0;
     }
 
     public async Task<bool> SetCredentialsAsync(long id, byte[]? ciphertext, CancellationToken cancellationToken = default)
@@ -143,6 +130,57 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             "SELECT credentials FROM phone_configs WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    private async Task<PhoneConfigWriteResult?> WriteAsync(PhoneConfig config, bool insert, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var parameters = Row.From(config);
+        var deactivated = new List<long>();
+        if (config.IsActive)
+        {
+            deactivated.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
+                DeactivateOthers, new { parameters.group_id, parameters.modified, id = insert ? -1L : config.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false));
+            foreach (var other in deactivated)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(ReleaseIdentities, new { id = other }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(insert ? Insert : Update, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (id is null)
+        {
+            return null;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        foreach (var identity in config.Identities.Distinct())
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    InsertIdentity, new { config_id = id, kind = identity.Kind, value = identity.Value, parameters.is_active }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
+            {
+                // The unique index, not a read beforehand, decides: of two concurrent claims only one commits.
+                throw new ProviderIdentityConflictException(identity, ex);
+            }
+        }
+
+        var stored = await GetAsync(connection, transaction, id.Value, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new PhoneConfigWriteResult(stored!, deactivated);
+    }
+
+    private static async Task<PhoneConfig?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectById, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToModel();
+    }
+
 #pragma warning disable IDE1006, CA1707
     private sealed class Row
     {
@@ -151,17 +189,14 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
         public string name { get; set; } = "";
         public long is_active { get; set; }
         public string provider { get; set; } = "";
-        public string? twilio_from_number { get; set; }
-        public string? twilio_messaging_service_sid { get; set; }
-        public string? aws_region { get; set; }
-        public string? aws_sender_id { get; set; }
-        public string? aws_origination_number { get; set; }
+        public string settings { get; set; } = "{}";
         public long lookup_enabled { get; set; }
         public long lookup_cache_days { get; set; }
         public long test_mode { get; set; }
         public long has_credentials { get; set; }
         public long created { get; set; }
         public long modified { get; set; }
+        public string? identities { get; set; }
 
         public static Row From(PhoneConfig c) => new()
         {
@@ -170,11 +205,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             name = c.Name,
             is_active = ToDb(c.IsActive),
             provider = c.Provider,
-            twilio_from_number = c.TwilioFromNumber,
-            twilio_messaging_service_sid = c.TwilioMessagingServiceSid,
-            aws_region = c.AwsRegion,
-            aws_sender_id = c.AwsSenderId,
-            aws_origination_number = c.AwsOriginationNumber,
+            settings = MapToDb(c.Settings) ?? "{}",
             lookup_enabled = ToDb(c.LookupEnabled),
             lookup_cache_days = c.LookupCacheDays,
             test_mode = ToDb(c.TestMode),
@@ -189,11 +220,8 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             Name = name,
             IsActive = is_active != 0,
             Provider = provider,
-            TwilioFromNumber = twilio_from_number,
-            TwilioMessagingServiceSid = twilio_messaging_service_sid,
-            AwsRegion = aws_region,
-            AwsSenderId = aws_sender_id,
-            AwsOriginationNumber = aws_origination_number,
+            Settings = MapFromDb(settings) ?? new Dictionary<string, string>(),
+            Identities = IdentitiesFromDb(identities),
             LookupEnabled = lookup_enabled != 0,
             LookupCacheDays = (int)lookup_cache_days,
             TestMode = test_mode != 0,
@@ -201,6 +229,15 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             Created = FromDb(created),
             Modified = FromDb(modified),
         };
+
+        private static List<ProviderIdentity> IdentitiesFromDb(string? json)
+        {
+            var pairs = json is null ? null : JsonSerializer.Deserialize(json, SqliteJsonContext.Default.ListListString);
+            var list = pairs is null ? [] : pairs.Where(p => p.Count == 2).Select(p => new ProviderIdentity(p[0], p[1])).ToList();
+            list.Sort(ProviderIdentity.Compare);
+            return list;
+        }
     }
 #pragma warning restore IDE1006, CA1707
+
 }

@@ -1,11 +1,17 @@
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PhoneHub;
+using PhoneHub.Stores;
+using PhoneHub.Stores.Sqlite;
 
-namespace PhoneHub.Stores.Sqlite;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Chooses the SQLite store (Dapper + Microsoft.Data.Sqlite), PhoneHub's default.</summary>
 public static class SqlitePhoneHubBuilderExtensions
 {
+    /// <summary>The configuration section the SQLite store's options are bound from.</summary>
+    public const string SectionName = "PhoneHub:Sqlite";
+
     /// <summary>Stores PhoneHub's data in the SQLite database at <paramref name="connectionString"/>.</summary>
     /// <param name="builder">The PhoneHub builder.</param>
     /// <param name="connectionString">For example <c>Data Source=phonehub.db</c>.</param>
@@ -32,24 +38,44 @@ public static class SqlitePhoneHubBuilderExtensions
     internal static void AddSqliteStores(this IPhoneHubBuilder builder, bool replace = false)
     {
         var services = builder.Services;
-        services.AddOptions<SqliteStoreOptions>();
-        services.TryAddSingleton<SqliteDatabase>();
+        if (!services.Any(d => d.ServiceType == typeof(SqliteDatabase)))
+        {
+            // Configuration first (ConnectionStrings:PhoneHub, then PhoneHub:Sqlite), so code passed to UseSqlite(...) wins.
+            services.AddOptions<SqliteStoreOptions>().Configure<IServiceProvider>((options, sp) =>
+            {
+                if (sp.GetService<IConfiguration>() is { } configuration)
+                {
+                    if (configuration.GetConnectionString("PhoneHub") is { Length: > 0 } connectionString)
+                    {
+                        options.ConnectionString = connectionString;
+                    }
+
+                    configuration.GetSection(SectionName).Bind(options);
+                }
+            });
+            services.AddSingleton<SqliteDatabase>();
+        }
+
+        Add<IPhoneHubMigrator, SqliteDatabase>(services, replace, sp => sp.GetRequiredService<SqliteDatabase>());
         Add<IPhoneNumberStore, SqlitePhoneNumberStore>(services, replace);
         Add<ISmsStore, SqliteSmsStore>(services, replace);
         Add<IPhoneConfigStore, SqlitePhoneConfigStore>(services, replace);
     }
 
-    private static void Add<TService, TImplementation>(IServiceCollection services, bool replace)
+    private static void Add<TService, TImplementation>(IServiceCollection services, bool replace, Func<IServiceProvider, TImplementation>? factory = null)
         where TService : class
         where TImplementation : class, TService
     {
+        var descriptor = factory is null
+            ? ServiceDescriptor.Singleton<TService, TImplementation>()
+            : ServiceDescriptor.Singleton<TService>(factory);
         if (replace)
         {
-            services.Replace(ServiceDescriptor.Singleton<TService, TImplementation>());
+            services.Replace(descriptor);
         }
         else
         {
-            services.TryAddSingleton<TService, TImplementation>();
+            services.TryAdd(descriptor);
         }
     }
 }

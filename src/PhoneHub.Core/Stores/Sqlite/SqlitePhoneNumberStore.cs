@@ -6,7 +6,7 @@ namespace PhoneHub.Stores.Sqlite;
 
 /// <summary>The SQLite implementation of <see cref="IPhoneNumberStore"/>.</summary>
 /// <param name="database">The database.</param>
-internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNumberStore
+internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNumberStore, ISqliteStore
 {
     private const string Columns =
         "id, phone_number, country_code, region, carrier, line_type, is_mobile, is_voip, is_valid, caller_name, caller_type, " +

@@ -91,5 +91,83 @@ internal static class SqliteSchema
         CREATE INDEX ix_sms_messages_to ON sms_messages (to_number);
         CREATE INDEX ix_sms_messages_from ON sms_messages (from_number);
         """,
+
+        // 2: provider-owned settings instead of provider columns; identities (numbers, messaging services, accounts,
+        // topics) exclusive among active configs, backed by a unique index; status reports that arrive before the send
+        // stored the provider id; the provider account each message went through.
+        """
+        ALTER TABLE phone_configs ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+
+        -- The provider columns become settings under the provider's own names. json_patch drops null members, so unset
+        -- columns leave no key. A value the provider does not use (an AWS region on a Twilio config) is kept under its old
+        -- column name rather than lost; the next write of that config reports it as an unknown setting.
+        UPDATE phone_configs SET settings = json_patch('{}', CASE provider
+            WHEN 'twilio' THEN json_object(
+                'from_number', twilio_from_number, 'messaging_service_sid', twilio_messaging_service_sid,
+                'aws_region', aws_region, 'aws_sender_id', aws_sender_id, 'aws_origination_number', aws_origination_number)
+            WHEN 'aws' THEN json_object(
+                'region', aws_region, 'sender_id', aws_sender_id, 'origination_number', aws_origination_number,
+                'twilio_from_number', twilio_from_number, 'twilio_messaging_service_sid', twilio_messaging_service_sid)
+            ELSE json_object(
+                'twilio_from_number', twilio_from_number, 'twilio_messaging_service_sid', twilio_messaging_service_sid,
+                'aws_region', aws_region, 'aws_sender_id', aws_sender_id, 'aws_origination_number', aws_origination_number)
+            END);
+
+        CREATE TABLE phone_config_identities (
+            config_id INTEGER NOT NULL,
+            kind      TEXT    NOT NULL,
+            value     TEXT    NOT NULL,
+            is_active INTEGER NOT NULL,
+            PRIMARY KEY (config_id, kind, value)
+        ) WITHOUT ROWID;
+        -- Among active configs an identity has one owner: a webhook about it maps to exactly one tenant.
+        CREATE UNIQUE INDEX ux_phone_config_identities_active ON phone_config_identities (kind, value) WHERE is_active = 1;
+        CREATE INDEX ix_phone_config_identities_value ON phone_config_identities (kind, value);
+
+        -- Before this version two groups could both hold one receiving number, though inbound could reach only one of
+        -- them. The older config keeps the number; a newer active config claiming it is deactivated (its data is kept).
+        UPDATE phone_configs SET is_active = 0 WHERE is_active = 1 AND EXISTS (
+            SELECT 1 FROM phone_configs o
+            WHERE o.is_active = 1 AND o.id < phone_configs.id AND (
+                (o.provider = 'twilio' AND o.twilio_from_number IS NOT NULL AND o.twilio_from_number IN
+                    (CASE phone_configs.provider WHEN 'twilio' THEN phone_configs.twilio_from_number WHEN 'aws' THEN phone_configs.aws_origination_number END))
+                OR (o.provider = 'aws' AND o.aws_origination_number IS NOT NULL AND o.aws_origination_number IN
+                    (CASE phone_configs.provider WHEN 'twilio' THEN phone_configs.twilio_from_number WHEN 'aws' THEN phone_configs.aws_origination_number END))
+                OR (o.provider = 'twilio' AND phone_configs.provider = 'twilio' AND o.twilio_messaging_service_sid IS NOT NULL
+                    AND o.twilio_messaging_service_sid = phone_configs.twilio_messaging_service_sid)));
+
+        INSERT OR IGNORE INTO phone_config_identities (config_id, kind, value, is_active)
+            SELECT id, 'phone_number', twilio_from_number, is_active FROM phone_configs WHERE provider = 'twilio' AND twilio_from_number IS NOT NULL;
+        INSERT OR IGNORE INTO phone_config_identities (config_id, kind, value, is_active)
+            SELECT id, 'messaging_service', twilio_messaging_service_sid, is_active FROM phone_configs WHERE provider = 'twilio' AND twilio_messaging_service_sid IS NOT NULL;
+        INSERT OR IGNORE INTO phone_config_identities (config_id, kind, value, is_active)
+            SELECT id, 'phone_number', aws_origination_number, is_active FROM phone_configs WHERE provider = 'aws' AND aws_origination_number IS NOT NULL;
+
+        DROP INDEX ix_phone_configs_twilio_from;
+        DROP INDEX ix_phone_configs_aws_origination;
+        ALTER TABLE phone_configs DROP COLUMN twilio_from_number;
+        ALTER TABLE phone_configs DROP COLUMN twilio_messaging_service_sid;
+        ALTER TABLE phone_configs DROP COLUMN aws_region;
+        ALTER TABLE phone_configs DROP COLUMN aws_sender_id;
+        ALTER TABLE phone_configs DROP COLUMN aws_origination_number;
+
+        ALTER TABLE sms_messages ADD COLUMN provider_account TEXT;
+
+        CREATE TABLE sms_status_reports (
+            id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+            provider            TEXT    NOT NULL,
+            provider_message_id TEXT    NOT NULL,
+            status              TEXT    NOT NULL,
+            error_code          TEXT,
+            error_message       TEXT,
+            price               TEXT,
+            price_unit          TEXT,
+            account             TEXT,
+            config_id           INTEGER,
+            received_at         INTEGER NOT NULL
+        );
+        CREATE INDEX ix_sms_status_reports_message ON sms_status_reports (provider, provider_message_id);
+        CREATE INDEX ix_sms_status_reports_received ON sms_status_reports (received_at);
+        """,
     ];
 }

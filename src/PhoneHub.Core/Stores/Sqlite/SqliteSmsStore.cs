@@ -7,20 +7,18 @@ namespace PhoneHub.Stores.Sqlite;
 
 /// <summary>The SQLite implementation of <see cref="ISmsStore"/>.</summary>
 /// <param name="database">The database.</param>
-internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
+internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqliteStore
 {
-    private const int SqliteConstraintUnique = 2067;
-
     private const string Columns =
-        "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_message_id, " +
+        "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
 
     private const string InsertColumns =
-        "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_message_id, " +
+        "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
 
     private const string InsertValues =
-        "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_message_id, " +
+        "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_account, @provider_message_id, " +
         "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified";
 
     // Inserts return only the new id: every other column holds exactly the value bound, so the stored message is the
@@ -34,7 +32,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         """;
 
     private const string Update = $"""
-        UPDATE sms_messages SET status = @status, provider = @provider, provider_message_id = @provider_message_id,
+        UPDATE sms_messages SET status = @status, provider = @provider, provider_account = @provider_account, provider_message_id = @provider_message_id,
             from_number = @from_number, error_code = @error_code, error_message = @error_message, segments = @segments,
             price = @price, price_unit = @price_unit, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
         WHERE id = @id
@@ -49,12 +47,24 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
             error_message = CASE WHEN @error_message IS NULL THEN error_message ELSE @error_message END,
             sent_at = CASE WHEN sent_at IS NULL AND @marks_sent = 1 THEN @at ELSE sent_at END,
             delivered_at = CASE WHEN @marks_delivered = 1 THEN @at ELSE delivered_at END,
+            price = CASE WHEN price IS NULL THEN @price ELSE price END,
+            price_unit = CASE WHEN price IS NULL AND @price IS NOT NULL THEN @price_unit ELSE price_unit END,
             modified = @at
         WHERE provider = @provider AND provider_message_id = @provider_message_id AND status IN @earlier
         RETURNING {Columns};
         """;
 
     private const string SelectById = $"SELECT {Columns} FROM sms_messages WHERE id = @id;";
+
+    private const string InsertPending = """
+        INSERT INTO sms_status_reports (provider, provider_message_id, status, error_code, error_message, price, price_unit, account, config_id, received_at)
+        VALUES (@provider, @provider_message_id, @status, @error_code, @error_message, @price, @price_unit, @account, @config_id, @received_at);
+        """;
+
+    private const string TakePending = """
+        DELETE FROM sms_status_reports WHERE provider = @provider AND provider_message_id = @provider_message_id
+        RETURNING id, provider, provider_message_id, status, error_code, error_message, price, price_unit, account, config_id, received_at;
+        """;
 
     private const string SelectByProviderId =
         $"SELECT {Columns} FROM sms_messages WHERE provider = @provider AND provider_message_id = @provider_message_id;";
@@ -126,17 +136,12 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         }
     }
 
-    public async Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(
-        string provider,
-        string providerMessageId,
-        SmsStatus status,
-        string? errorCode,
-        string? errorMessage,
-        DateTimeOffset at,
-        CancellationToken cancellationToken = default)
+    public async Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(SmsStatusReport report, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(provider);
-        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(report.Provider, "report.Provider");
+        ArgumentException.ThrowIfNullOrEmpty(report.ProviderMessageId, "report.ProviderMessageId");
+        var status = report.Status;
         var rank = SmsStatuses.Rank(status);
         var earlier = SmsStatuses.All.Where(s => s.Rank < rank).Select(s => s.Status.ToWireName()).ToArray();
         using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -146,13 +151,15 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
             new
             {
                 status = status.ToWireName(),
-                error_code = errorCode,
-                error_message = errorMessage,
+                error_code = report.ErrorCode,
+                error_message = report.ErrorMessage,
+                price = ToDb(report.Price),
+                price_unit = report.PriceUnit,
                 marks_sent = rank >= SmsStatuses.Rank(SmsStatus.Sent) && status is not SmsStatus.Failed and not SmsStatus.Canceled and not SmsStatus.Received,
                 marks_delivered = status is SmsStatus.Delivered or SmsStatus.Read,
                 at = ToDb(at),
-                provider,
-                provider_message_id = providerMessageId,
+                provider = report.Provider,
+                provider_message_id = report.ProviderMessageId,
                 earlier,
             },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -162,8 +169,35 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         }
 
         var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            SelectByProviderId, new { provider, provider_message_id = providerMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            SelectByProviderId, new { provider = report.Provider, provider_message_id = report.ProviderMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return existing is null ? (StatusUpdateOutcome.NotFound, null) : (StatusUpdateOutcome.Ignored, existing.ToModel());
+    }
+
+    public async Task SavePendingStatusAsync(SmsStatusReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(InsertPending, PendingRow.From(report, receivedAt), cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SmsStatusReport>> TakePendingStatusesAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<PendingRow>(new CommandDefinition(
+            TakePending, new { provider, provider_message_id = providerMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.OrderBy(r => r.id).Select(r => r.ToModel())];
+    }
+
+    public async Task<int> DeletePendingStatusesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sms_status_reports WHERE received_at < @cutoff;", new { cutoff = ToDb(cutoff) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default)
@@ -220,6 +254,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
         public string? media_urls { get; set; }
         public string status { get; set; } = "queued";
         public string? provider { get; set; }
+        public string? provider_account { get; set; }
         public string? provider_message_id { get; set; }
         public string? error_code { get; set; }
         public string? error_message { get; set; }
@@ -246,6 +281,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
             media_urls = ListToDb(m.MediaUrls),
             status = m.Status.ToWireName(),
             provider = m.Provider,
+            provider_account = m.ProviderAccount,
             provider_message_id = m.ProviderMessageId,
             error_code = m.ErrorCode,
             error_message = m.ErrorMessage,
@@ -273,6 +309,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
             MediaUrls = ListFromDb(media_urls),
             Status = SmsStatuses.TryParse(status, out var s) ? s : SmsStatus.Queued,
             Provider = provider,
+            ProviderAccount = provider_account,
             ProviderMessageId = provider_message_id,
             ErrorCode = error_code,
             ErrorMessage = error_message,
@@ -285,6 +322,48 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore
             SentAt = FromDb(sent_at),
             DeliveredAt = FromDb(delivered_at),
             Modified = FromDb(modified),
+        };
+    }
+
+    private sealed class PendingRow
+    {
+        public long id { get; set; }
+        public string provider { get; set; } = "";
+        public string provider_message_id { get; set; } = "";
+        public string status { get; set; } = "";
+        public string? error_code { get; set; }
+        public string? error_message { get; set; }
+        public string? price { get; set; }
+        public string? price_unit { get; set; }
+        public string? account { get; set; }
+        public long? config_id { get; set; }
+        public long received_at { get; set; }
+
+        public static PendingRow From(SmsStatusReport r, DateTimeOffset receivedAt) => new()
+        {
+            provider = r.Provider,
+            provider_message_id = r.ProviderMessageId,
+            status = r.Status.ToWireName(),
+            error_code = r.ErrorCode,
+            error_message = r.ErrorMessage,
+            price = ToDb(r.Price),
+            price_unit = r.PriceUnit,
+            account = r.Account,
+            config_id = r.ConfigId,
+            received_at = ToDb(receivedAt),
+        };
+
+        public SmsStatusReport ToModel() => new()
+        {
+            Provider = provider,
+            ProviderMessageId = provider_message_id,
+            Status = SmsStatuses.TryParse(status, out var s) ? s : SmsStatus.Queued,
+            ErrorCode = error_code,
+            ErrorMessage = error_message,
+            Price = DecimalFromDb(price),
+            PriceUnit = price_unit,
+            Account = account,
+            ConfigId = config_id,
         };
     }
 #pragma warning restore IDE1006, CA1707

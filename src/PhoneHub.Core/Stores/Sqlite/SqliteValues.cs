@@ -7,6 +7,9 @@ namespace PhoneHub.Stores.Sqlite;
 /// <summary>Conversions between domain values and the column representations the SQLite schema uses.</summary>
 internal static class SqliteValues
 {
+    /// <summary>SQLITE_CONSTRAINT_UNIQUE, the extended error code of a unique-index violation.</summary>
+    public const int SqliteConstraintUnique = 2067;
+
     public static long ToDb(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     public static long? ToDb(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
@@ -47,4 +50,5 @@ internal static class SqliteValues
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(List<List<string>>))]
 internal sealed partial class SqliteJsonContext : JsonSerializerContext;

@@ -60,6 +60,9 @@ public sealed class RestTestHost : IAsyncDisposable
         var logs = new CapturingLoggerProvider();
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+
+        // Hermetic: the machine's environment variables (PhoneHub__..., ASPNETCORE_...) must not reach the host.
+        builder.Configuration.Sources.Clear();
         builder.WebHost.UseTestServer();
         builder.Host.UseDefaultServiceProvider(o =>
         {
@@ -72,8 +75,14 @@ public sealed class RestTestHost : IAsyncDisposable
         configureBeforePhoneHub?.Invoke(builder);
         builder.Services.AddAuthentication(TestAuthHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, null);
-        builder.Services.AddPhoneHub(o => o.EncryptionKey = withEncryptionKey ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null)
+        builder.Services.AddPhoneHub(o =>
+            {
+                o.EncryptionKey = withEncryptionKey ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+                o.EncryptionKeyEnvironmentVariable = null;
+            })
             .UseSqlite($"Data Source={Path.Combine(directory, "phonehub.db")}")
+            .AddTwilio()
+            .AddAws()
             .AddAspNetCore();
         configure?.Invoke(builder);
 
@@ -109,8 +118,34 @@ public sealed class RestTestHost : IAsyncDisposable
 
     public HttpClient Admin(string? group) => Client("admin", group, [.. PhoneHubPermissions.All]);
 
-    public Task<PhoneConfig> CreateConfigAsync(string? group, string? name = null, bool testMode = true, string provider = PhoneProviders.Twilio) =>
-        Hub.Configs.CreateAsync(new PhoneConfig { Group = group, Name = name ?? $"config-{Guid.NewGuid():N}", TestMode = testMode, Provider = provider });
+    public async Task<PhoneConfig> CreateConfigAsync(string? group, string? name = null, bool testMode = true, string provider = PhoneProviders.Twilio, IReadOnlyDictionary<string, string>? settings = null) =>
+        (await Hub.Configs.CreateAsync(new PhoneConfig
+        {
+            Group = group,
+            Name = name ?? $"config-{Guid.NewGuid():N}",
+            TestMode = testMode,
+            Provider = provider,
+            IsActive = true,
+            Settings = settings ?? new Dictionary<string, string>(),
+        })).Config;
+
+    /// <summary>
+    /// Writes a config straight to the store, as a host that registered <paramref name="provider"/> would have: configs are
+    /// validated on write, so this is how a config can name a provider this host lacks.
+    /// </summary>
+    public async Task<PhoneConfig> InsertConfigAsOtherHostAsync(string? group, string provider)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return (await Services.GetRequiredService<IPhoneConfigStore>().InsertAsync(new PhoneConfig
+        {
+            Group = group,
+            Name = provider,
+            Provider = provider,
+            IsActive = true,
+            Created = now,
+            Modified = now,
+        }).ConfigureAwait(false)).Config;
+    }
 
     public async Task<SmsMessage> CreateMessageAsync(string? group, string body, string to = "+14155552671", SmsDirection direction = SmsDirection.Outbound)
     {

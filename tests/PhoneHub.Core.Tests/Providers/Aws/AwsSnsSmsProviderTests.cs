@@ -85,7 +85,7 @@ public sealed class AwsSnsSmsProviderTests
     [Test]
     public async Task SendAsync_ExplicitNumberSender_UsesItAsOriginationNumber()
     {
-        using var t = await AwsSnsTestContext.CreateAsync(config: c => c with { AwsSenderId = null, AwsOriginationNumber = null });
+        using var t = await AwsSnsTestContext.CreateAsync(config: c => c with { Settings = TestSettings.Of(("region", AwsSnsTestContext.Region)) });
 
         await t.Host.Get<ISmsService>().SendAsync(new SendSmsRequest { To = To, Body = "Hi", From = "+12065550123" });
 

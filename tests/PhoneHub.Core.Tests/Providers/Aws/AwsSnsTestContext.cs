@@ -66,11 +66,10 @@ public sealed partial class AwsSnsTestContext : IDisposable
         {
             Name = "aws",
             Provider = PhoneProviders.Aws,
-            AwsRegion = Region,
-            AwsSenderId = "PhoneHub",
-            AwsOriginationNumber = "+12065550100",
+            IsActive = true,
+            Settings = TestSettings.Of(("region", Region), ("sender_id", "PhoneHub"), ("origination_number", "+12065550100")),
         };
-        context.Config = await configs.CreateAsync(config is null ? draft : config(draft));
+        context.Config = (await configs.CreateAsync(config is null ? draft : config(draft))).Config;
         if (storeCredentials)
         {
             await configs.SetCredentialsAsync(context.Config.Id, credentials ?? ProviderCredentials.ForAws(AccessKeyId, SecretAccessKey));

@@ -4,6 +4,7 @@ using PhoneHub.Lookup;
 using PhoneHub.Messaging;
 using PhoneHub.Providers;
 using PhoneHub.Security;
+using PhoneHub.Tests.Infrastructure;
 
 namespace PhoneHub.Tests.Providers.Twilio;
 
@@ -13,12 +14,13 @@ public sealed class TwilioEndToEndTests
 {
     private static async Task<PhoneConfig> AddTwilioConfigAsync(TwilioTestContext t, ProviderCredentials? credentials = null)
     {
-        var config = await t.Host.Hub.Configs.CreateAsync(new PhoneConfig
+        var config = (await t.Host.Hub.Configs.CreateAsync(new PhoneConfig
         {
             Name = "Acme",
             Provider = PhoneProviders.Twilio,
-            TwilioFromNumber = TwilioTestContext.FromNumber,
-        });
+            IsActive = true,
+            Settings = TestSettings.Of(("from_number", TwilioTestContext.FromNumber)),
+        })).Config;
         await t.Host.Hub.Configs.SetCredentialsAsync(config.Id, credentials ?? ProviderCredentials.ForTwilio(TwilioTestContext.AccountSid, TwilioTestContext.AuthToken));
         return config;
     }

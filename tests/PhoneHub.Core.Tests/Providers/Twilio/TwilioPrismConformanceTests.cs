@@ -92,7 +92,7 @@ public sealed class TwilioPrismConformanceTests
     public async Task SendAsync_SmsWithStatusCallbackAndMessagingService_TwilioSpecAcceptsRequest()
     {
         using var t = Host(_messaging!, publicBaseUrl: new Uri("https://app.example.com"));
-        var config = new PhoneConfig { Name = "Acme", Provider = PhoneProviders.Twilio, TwilioMessagingServiceSid = "MG9752274e9e519418a7406176694466fa" };
+        var config = new PhoneConfig { Name = "Acme", Provider = PhoneProviders.Twilio, Settings = TestSettings.Of(("messaging_service_sid", "MG9752274e9e519418a7406176694466fa")) };
 
         var result = await t.Provider.SendAsync(new SmsSendRequest(1, To, "Hello", null, []), Context(config: config));
 
@@ -260,7 +260,7 @@ public sealed class TwilioPrismConformanceTests
     {
         using var t = Host(_messaging!, publicBaseUrl: new Uri("https://app.example.com"), prefer: "example=fetchLineTypeIntelligence");
         var hub = t.Host.Hub;
-        var config = await hub.Configs.CreateAsync(new PhoneConfig { Name = "Acme", Provider = PhoneProviders.Twilio, TwilioFromNumber = "+15005550006" });
+        var config = (await hub.Configs.CreateAsync(new PhoneConfig { Name = "Acme", Provider = PhoneProviders.Twilio, IsActive = true, Settings = TestSettings.Of(("from_number", "+15005550006")) })).Config;
         await hub.Configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForTwilio(AccountSid, AuthToken));
 
         var sent = await hub.SendSmsAsync("(415) 555-2671", "Hello");
@@ -293,7 +293,7 @@ public sealed class TwilioPrismConformanceTests
     }
 
     private static ProviderContext Context(ProviderCredentials? credentials = null, PhoneConfig? config = null) => new(
-        config ?? new PhoneConfig { Id = 1, Name = "Acme", Provider = PhoneProviders.Twilio, TwilioFromNumber = "+15005550006" },
+        config ?? new PhoneConfig { Id = 1, Name = "Acme", Provider = PhoneProviders.Twilio, Settings = TestSettings.Of(("from_number", "+15005550006")) },
         credentials ?? ProviderCredentials.ForTwilio(AccountSid, AuthToken));
 
     private PrismHost Host(PrismServer api, Uri? publicBaseUrl = null, string? prefer = null)

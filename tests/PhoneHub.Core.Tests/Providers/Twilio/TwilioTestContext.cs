@@ -58,8 +58,7 @@ internal sealed class TwilioTestContext : IDisposable
         Id = 7,
         Name = "Acme",
         Provider = PhoneProviders.Twilio,
-        TwilioFromNumber = from,
-        TwilioMessagingServiceSid = messagingService,
+        Settings = TestSettings.Of(("from_number", from), ("messaging_service_sid", messagingService)),
     };
 
     public static ProviderContext Context(ProviderCredentials? credentials = null, PhoneConfig? config = null) =>
