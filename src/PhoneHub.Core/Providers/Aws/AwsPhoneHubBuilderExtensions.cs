@@ -55,11 +55,16 @@ public static class AwsPhoneHubBuilderExtensions
             // The factory's default request logging is removed: at Trace level it hands every header value, the session token
             // included, to structured logging providers (its redaction only masks the formatted text). AwsLog says what matters.
             // Publish has no retry handler (a host that adds one to every client through ConfigureHttpClientDefaults takes that risk on).
+            // Both clients put a request on the wire once per attempt (see HttpAttemptBudget). SocketsHttpHandler would otherwise
+            // re-send by itself when SNS closes without answering before the body went out (with Expect: 100-continue, which a
+            // host may set on every client): a second Publish.
             services.AddHttpClient(PublishHttpClientName, ConfigureClient)
+                .SendOncePerAttempt()
                 .RedactLoggedHeaders(SecretHeaders)
                 .RemoveAllLoggers();
 
             services.AddHttpClient(ConnectionTestHttpClientName, ConfigureClient)
+                .SendOncePerAttempt()
                 .RedactLoggedHeaders(SecretHeaders)
                 .RemoveAllLoggers()
                 .AddResilienceHandler("retry", static (pipeline, context) =>

@@ -25,7 +25,17 @@ public sealed class AwsSnsOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a connection test is retried after throttling, a 5xx answer or a network failure. Default 3. Sends are never retried.</summary>
+    /// <summary>
+    /// How often a connection test is retried after throttling, a 5xx answer or a network failure. Default 3. A connection
+    /// test makes at most <c>ConnectionTestMaxRetries + 1</c> HTTP attempts, counted at the socket: the HTTP handler's own
+    /// re-sends (after a connection closed without an answer) are turned off, so they cannot multiply the budget. Sends are
+    /// never retried: one Publish is exactly one HTTP attempt.
+    /// </summary>
+    /// <remarks>
+    /// The count holds with PhoneHub's primary handler, or with a <see cref="System.Net.Http.SocketsHttpHandler"/> the host
+    /// configured for these clients before <c>AddAws</c> (which PhoneHub keeps and guards); a primary handler of another
+    /// type set afterwards replaces the guard.
+    /// </remarks>
     [Range(0, 10)]
     public int ConnectionTestMaxRetries { get; set; } = 3;
 

@@ -28,7 +28,17 @@ public sealed class TwilioOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan TotalRequestTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often a lookup or connection test is retried after a 429, a 5xx or a network failure. Default 3. Message creates are never retried.</summary>
+    /// <summary>
+    /// How often a lookup or connection test is retried after a 429, a 5xx or a network failure. Default 3. A lookup or
+    /// connection test makes at most <c>MaxRetryAttempts + 1</c> HTTP attempts, counted at the socket: the HTTP handler's
+    /// own re-sends (after a connection closed without an answer) are turned off, so they cannot multiply the budget.
+    /// Message creates are never retried: one create is exactly one HTTP attempt.
+    /// </summary>
+    /// <remarks>
+    /// The count holds with PhoneHub's primary handler, or with a <see cref="System.Net.Http.SocketsHttpHandler"/> the host
+    /// configured for these clients before <c>AddTwilio</c> (which PhoneHub keeps and guards); a primary handler of another
+    /// type set afterwards replaces the guard.
+    /// </remarks>
     [Range(0, 10)]
     public int MaxRetryAttempts { get; set; } = 3;
 

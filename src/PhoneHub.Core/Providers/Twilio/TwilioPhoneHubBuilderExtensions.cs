@@ -74,7 +74,11 @@ public static class TwilioPhoneHubBuilderExtensions
         // Message creates are not idempotent: a retry after a timeout or 5xx could send the text twice.
         // Only a per-attempt timeout guards them. Resilience handlers a host added to every client
         // (ConfigureHttpClientDefaults) are removed first, so they cannot bring retries back.
+        // Every client puts a request on the wire once per pipeline attempt (see HttpAttemptBudget). SocketsHttpHandler
+        // would otherwise re-send by itself when Twilio closes without answering: up to four sends per attempt for reads,
+        // and a second message for a create sent with Expect: 100-continue (which a host may set on every client).
         services.AddHttpClient(TwilioHttpClientNames.Messages, ConfigureClient)
+            .SendOncePerAttempt()
             .RedactLoggedHeaders(RedactedHeaders)
             .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
@@ -88,11 +92,13 @@ public static class TwilioPhoneHubBuilderExtensions
         // Reads are safe to repeat: retry 429 (honouring Retry-After), 408, 5xx and network failures.
         // Host-wide handlers are removed here too: two retry layers would multiply attempts against Twilio's limits.
         services.AddHttpClient(TwilioHttpClientNames.Lookups, ConfigureClient)
+            .SendOncePerAttempt()
             .RedactLoggedHeaders(RedactedHeaders)
             .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
             .AddResilienceHandler(TwilioHttpClientNames.Lookups, ConfigureRetryingPipeline);
         services.AddHttpClient(TwilioHttpClientNames.Api, ConfigureClient)
+            .SendOncePerAttempt()
             .RedactLoggedHeaders(RedactedHeaders)
             .RemoveAllLoggers()
             .ConfigureAdditionalHttpMessageHandlers(RemoveEarlierResilienceHandlers)
