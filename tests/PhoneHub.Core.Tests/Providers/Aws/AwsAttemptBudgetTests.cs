@@ -92,7 +92,7 @@ public sealed class AwsAttemptBudgetTests
     private static ISmsProvider Provider(PhoneHubTestHost host) => host.Get<IEnumerable<ISmsProvider>>().Single(p => p.Name == PhoneProviders.Aws);
 
     private static ProviderContext Context() => new(
-        new PhoneConfig { Id = 3, Name = "aws", Provider = PhoneProviders.Aws, AwsRegion = AwsSnsTestContext.Region, AwsSenderId = "PhoneHub" },
+        new PhoneConfig { Id = 3, Name = "aws", Provider = PhoneProviders.Aws, Settings = TestSettings.Of(("region", AwsSnsTestContext.Region), ("sender_id", "PhoneHub")) },
         ProviderCredentials.ForAws(AwsSnsTestContext.AccessKeyId, AwsSnsTestContext.SecretAccessKey));
 
     private static SmsSendRequest Sms() => new(42, "+14155552671", "Hi", null, []);
