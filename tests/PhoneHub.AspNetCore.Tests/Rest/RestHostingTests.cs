@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NSubstitute;
@@ -163,6 +164,33 @@ public sealed class RestHostingTests
         Assert.That(ex!.Message, Does.Contain("AddAspNetCore()"));
     }
 
+    [Test]
+    public void MapPhoneHub_WithoutAuthentication_FailsAtStartSayingHowToFix()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddPhoneHub().AddAspNetCore();
+        using var app = builder.Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => app.MapPhoneHub());
+        Assert.That(ex!.Message, Does.Contain("AddAuthentication").And.Contain("'group'").And.Contain("'permission'"));
+    }
+
+    [Test]
+    public void MapPhoneHub_WithBareAddAuthentication_FailsAtStartInsteadOfAnswering500()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddAuthentication();
+        builder.Services.AddPhoneHub().AddAspNetCore();
+        using var app = builder.Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => app.MapPhoneHub());
+        Assert.That(ex!.Message, Does.Contain("no authentication scheme is registered"));
+    }
+
     private sealed class RolePermissionResolver : IPhoneHubPermissionResolver
     {
         public ValueTask<IReadOnlyCollection<string>> GetPermissionsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default) =>
@@ -185,5 +213,59 @@ public sealed class RestHostingTests
             Calls++;
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }
+    }
+}
+
+/// <summary>
+/// Finding 6 for the REST routes: bytes that are not Unicode, lone-surrogate escapes and wrong types answer 4xx, never
+/// 5xx or a stack trace, on every route that reads a body.
+/// </summary>
+public sealed class MalformedBodyTests
+{
+    public static IEnumerable<TestCaseData> MalformedBodies()
+    {
+        var bodies = new (string Name, byte[] Bytes)[]
+        {
+            ("invalid UTF-8", [.. "{\"phone_number\":\""u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]),
+            ("lone surrogate", "{\"phone_number\":\"\\ud800\",\"name\":\"\\udc00\",\"body\":\"\\ud83d\",\"to_number\":\"\\ud800\"}"u8.ToArray()),
+            ("surrogate key", "{\"\\ud800\":\"x\"}"u8.ToArray()),
+            ("wrong types", "{\"phone_number\":12,\"name\":[1],\"body\":{},\"test_mode\":\"yes\",\"lookup_cache_days\":\"7\"}"u8.ToArray()),
+            ("not an object", "[]"u8.ToArray()),
+            ("truncated", "{\"phone_number\":"u8.ToArray()),
+        };
+        var routes = new[] { "POST phone/normalize", "POST phone/lookup", "POST phone", "PUT phone/{id}", "POST sms/send", "POST config", "PUT config/{id}", "POST config/{id}/credentials" };
+        return from route in routes from body in bodies select new TestCaseData(route, body.Name, body.Bytes).SetName($"MalformedBody({route}, {body.Name})");
+    }
+
+    private RestTestHost _host = null!;
+    private long _configId;
+    private long _phoneId;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _host = await RestTestHost.StartAsync();
+        await _host.CreateConfigAsync(null, "system default");
+        _configId = (await _host.CreateConfigAsync("g", "mine")).Id;
+        _phoneId = (await _host.Hub.Numbers.SaveAsync("+14155552671", new Lookup.PhoneNumberPatch())).Number.Id;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _host.DisposeAsync();
+
+    [TestCaseSource(nameof(MalformedBodies))]
+    public async Task MalformedBody_AnyRoute_Answers4xxWithoutDetails(string route, string kind, byte[] bytes)
+    {
+        using var client = _host.Client("admin", "g", [.. PhoneHubPermissions.All]);
+        var id = (route.Contains("config", StringComparison.Ordinal) ? _configId : _phoneId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (method, path) = (route.Split(' ')[0], route.Split(' ')[1].Replace("{id}", id, StringComparison.Ordinal));
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"{Prefix}/{path}") { Content = content });
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.InRange(400, 499), $"{kind}: {text}");
+        Assert.That(text, Does.Not.Contain("Exception").And.Not.Match(@"\bat [A-Z][\w.]+[.(]"), "no stack trace");
     }
 }

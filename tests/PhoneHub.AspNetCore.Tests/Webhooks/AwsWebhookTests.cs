@@ -334,6 +334,92 @@ public sealed class AwsWebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(host.Sns.Requests.Select(u => u.AbsoluteUri), Has.None.Contains("ConfirmSubscription"));
     }
+
+    // Finding 1: with default options a signed notification from any AWS account's topic was accepted, stored in the
+    // group owning the destination number, and the host's reply went out through that tenant's account.
+    [Test]
+    public async Task Notification_FromATopicNoConfigOwns_RefusedStoresNothingRepliesNothingFetchesNothing()
+    {
+        var handler = new RecordingInboundHandler("Reply through the victim's account");
+        await using var host = await WebhookTestHost.StartAsync(handler: handler);
+        host.Sns.ServeCertificate(CertUrl, CertificatePem);
+        await host.AddAwsConfigAsync("group-aws", OurNumber, TopicArn);
+        const string foreign = "arn:aws:sns:us-east-1:999999999999:attacker-topic";
+
+        using var notification = await PostAsync(host, Sign(Notification("forged-1", topicArn: foreign)));
+        var confirmation = Confirmation();
+        confirmation["TopicArn"] = foreign;
+        confirmation["SubscribeURL"] = $"https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn={Uri.EscapeDataString(foreign)}&Token=2336412f37fb687f5d51e6e2425f004aed";
+        using var subscribe = await PostAsync(host, Sign(confirmation));
+
+        Assert.That(notification.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(subscribe.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await host.CountRowsAsync(PhoneProviders.Aws, "forged-1"), Is.Zero);
+        Assert.That((await host.Get<ISmsStore>().ListAsync(new SmsQuery { AllGroups = true })).TotalCount, Is.Zero, "no inbound row, no reply row");
+        Assert.That(handler.Calls, Is.Zero);
+        Assert.That(host.Sns.Requests, Is.Empty, "neither the certificate nor the SubscribeURL was fetched");
+    }
+
+    [Test]
+    public async Task Notification_OwnTopicButAnotherTenantsNumber_Refused()
+    {
+        await using var host = await StartAsync();
+        await host.AddAwsConfigAsync("group-other", "+14155550222", "arn:aws:sns:us-east-1:123456789012:other-inbound");
+        var fields = Notification("cross-1");
+        fields["Message"] = "{\"originationNumber\":\"+14155550999\",\"destinationNumber\":\"+14155550222\",\"messageBody\":\"hi\",\"inboundMessageId\":\"cross-1\"}";
+
+        using var response = await PostAsync(host, Sign(fields));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await host.CountRowsAsync(PhoneProviders.Aws, "cross-1"), Is.Zero);
+    }
+
+    // Finding 6: invalid UTF-8 or a lone-surrogate escape in any string answered 500 with a stack trace.
+    [TestCase("{\"Type\":\"\\ud800\",\"MessageId\":\"m\"}")]
+    [TestCase("{\"Type\":\"Notification\",\"MessageId\":\"\\udc00x\",\"TopicArn\":\"t\"}")]
+    [TestCase("{\"\\ud800\":\"x\"}")]
+    [TestCase("[1,2,3]")]
+    [TestCase("{\"Type\":7}")]
+    [TestCase("\"just a string\"")]
+    public async Task Envelope_NotValidUnicodeOrWrongTypes_Answers400WithoutDetails(string body)
+    {
+        await using var host = await StartAsync();
+
+        using var response = await PostAsync(host, [], body);
+
+        await AssertMalformedAsync(response);
+    }
+
+    [Test]
+    public async Task Envelope_InvalidUtf8Bytes_Answers400WithoutDetails()
+    {
+        await using var host = await StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent([.. "{\"Type\":\""u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]) };
+
+        using var response = await host.Client.SendAsync(request);
+
+        await AssertMalformedAsync(response);
+    }
+
+    [Test]
+    public async Task Notification_SignedInnerMessageWithLoneSurrogate_Answers400AndStoresNothing()
+    {
+        await using var host = await StartAsync();
+        var fields = Notification("surrogate-1");
+        fields["Message"] = "{\"originationNumber\":\"+14155550999\",\"destinationNumber\":\"" + OurNumber + "\",\"messageBody\":\"\\ud800\",\"inboundMessageId\":\"surrogate-1\"}";
+
+        using var response = await PostAsync(host, Sign(fields));
+
+        await AssertMalformedAsync(response);
+        Assert.That(await host.CountRowsAsync(PhoneProviders.Aws, "surrogate-1"), Is.Zero);
+    }
+
+    private static async Task AssertMalformedAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.InRange(400, 499), text);
+        Assert.That(text, Does.Not.Match(@"\bat [A-Z][\w.]+[.(]").And.Not.Contain("Exception"), "no stack trace, no exception names");
+    }
 }
 
 /// <summary>A self-signed certificate standing in for SNS's signing certificate, created once per test run.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
@@ -440,6 +441,120 @@ public sealed class TwilioWebhookTests
         }
 
         return form;
+    }
+
+    // Finding 2: group B stored group A's AccountSid with B's own token on an inactive config, signed a status callback
+    // with it, and moved A's message to undelivered.
+    [Test]
+    public async Task Status_ForgedWithAnotherTenantsAccountSidOnOwnInactiveConfig_DoesNotMoveIt()
+    {
+        await using var host = await StartWithTenantsAsync();
+        var configs = host.Get<IPhoneConfigService>();
+        var configA = (await configs.ListAsync(new PhoneConfigQuery { Group = "group-a" })).Single();
+        const string sid = "SM000000000000000000000000000000f2";
+        await InsertOutboundAsync(host, sid, configA);
+
+        var decoy = (await configs.CreateAsync(new PhoneConfig { Name = "decoy", Group = "group-b", Provider = PhoneProviders.Twilio })).Config;
+        await configs.SetCredentialsAsync(decoy.Id, PhoneHub.Security.ProviderCredentials.ForTwilio(SidA, "token-chosen-by-b"));
+
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm(sid, "undelivered", accountSid: SidA), "token-chosen-by-b"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, sid))!.Status, Is.EqualTo(SmsStatus.Queued));
+
+        // The account's real token still moves it.
+        using var real = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm(sid, "delivered"), TokenA));
+        Assert.That(real.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, sid))!.Status, Is.EqualTo(SmsStatus.Delivered));
+    }
+
+    [Test]
+    public async Task Status_BeforeTheSendStoredTheSid_IsKeptAndAppliedWhenItIs()
+    {
+        await using var host = await StartWithTenantsAsync();
+        var configA = (await host.Get<IPhoneConfigService>().ListAsync(new PhoneConfigQuery { Group = "group-a" })).Single();
+        const string sid = "SM000000000000000000000000000000e1";
+
+        using var early = await host.Client.SendAsync(Signed(TestServerBase + StatusPath, StatusForm(sid, "delivered"), TokenA));
+        Assert.That(early.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // The send completes afterwards and records the SID: the kept report applies.
+        var store = host.Get<ISmsStore>();
+        var message = await store.InsertAsync(new SmsMessage { Group = "group-a", ConfigId = configA.Id, To = "+14155550999", Body = "hi", Provider = PhoneProviders.Twilio, ProviderAccount = SidA, Created = DateTimeOffset.UtcNow, Modified = DateTimeOffset.UtcNow });
+        Assert.That(message.Status, Is.EqualTo(SmsStatus.Queued));
+        var pending = await store.TakePendingStatusesAsync(PhoneProviders.Twilio, sid);
+        Assert.That(pending.Single().Status, Is.EqualTo(SmsStatus.Delivered));
+        Assert.That(pending.Single().ConfigId, Is.EqualTo(configA.Id));
+    }
+
+    [Test]
+    public async Task Inbound_MessagingServiceOnlyConfig_ReceivesWithItsGroup()
+    {
+        await using var host = await WebhookTestHost.StartAsync();
+        var configs = host.Get<IPhoneConfigService>();
+        const string service = "MG0000000000000000000000000000abcd";
+        var config = (await configs.CreateAsync(new PhoneConfig
+        {
+            Name = "service", Group = "group-mg", Provider = PhoneProviders.Twilio, IsActive = true,
+            Settings = new Dictionary<string, string> { [TwilioDefinition.MessagingServiceSid] = service },
+        })).Config;
+        await configs.SetCredentialsAsync(config.Id, PhoneHub.Security.ProviderCredentials.ForTwilio(SidA, TokenA));
+        var form = InboundForm("SM000000000000000000000000000000d1", to: "+14155550777");
+        form["MessagingServiceSid"] = service;
+
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + InboundPath, form, TokenA));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var stored = await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, "SM000000000000000000000000000000d1");
+        Assert.That(stored!.Group, Is.EqualTo("group-mg"));
+        Assert.That(stored.ConfigId, Is.EqualTo(config.Id));
+    }
+
+    [Test]
+    public async Task Inbound_SeedCredentialNamesThroughRest_WorkEndToEnd()
+    {
+        await using var host = await WebhookTestHost.StartAsync();
+        var configs = host.Get<IPhoneConfigService>();
+        var config = (await configs.CreateAsync(new PhoneConfig
+        {
+            Name = "seed", Group = "group-seed", Provider = PhoneProviders.Twilio, IsActive = true,
+            Settings = new Dictionary<string, string> { [TwilioDefinition.FromNumber] = NumberA },
+        })).Config;
+        using var admin = host.App.GetTestClient();
+        admin.DefaultRequestHeaders.Add(Rest.Infrastructure.TestAuthHandler.UserHeader, "admin");
+        admin.DefaultRequestHeaders.Add(Rest.Infrastructure.TestAuthHandler.GroupHeader, "group-seed");
+        admin.DefaultRequestHeaders.Add(Rest.Infrastructure.TestAuthHandler.PermissionsHeader, "manage_phone_config");
+
+        using var set = await admin.PostAsync($"{WebhookTestHost.Prefix}/config/{config.Id}/credentials",
+            new StringContent($$"""{"twilio_account_sid":"{{SidA}}","twilio_auth_token":"{{TokenA}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(set.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await set.Content.ReadAsStringAsync());
+
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + InboundPath, InboundForm("SM000000000000000000000000000000c1"), TokenA));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await host.Get<ISmsStore>().FindByProviderIdAsync(PhoneProviders.Twilio, "SM000000000000000000000000000000c1"))!.Group, Is.EqualTo("group-seed"));
+    }
+
+    [Test]
+    public async Task Inbound_OwnersCredentialsUnreadable_Answers503SoTwilioRetries_AndStoresNothing()
+    {
+        await using var host = await StartWithTenantsAsync(configureHub: o => { });
+        var configA = (await host.Get<IPhoneConfigService>().ListAsync(new PhoneConfigQuery { Group = "group-a" })).Single();
+
+        // As after a change of encryption key: the ciphertext no longer opens.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(host.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE phone_configs SET credentials = zeroblob(64) WHERE id = $id";
+            command.Parameters.AddWithValue("$id", configA.Id);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var response = await host.Client.SendAsync(Signed(TestServerBase + InboundPath, InboundForm("SM000000000000000000000000000000b1"), TokenA));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        Assert.That(await host.CountRowsAsync(PhoneProviders.Twilio, "SM000000000000000000000000000000b1"), Is.Zero);
     }
 
     private static async Task InsertOutboundAsync(WebhookTestHost host, string sid, PhoneConfig config)
