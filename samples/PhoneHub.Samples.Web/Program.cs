@@ -48,7 +48,7 @@ app.MapPhoneHub();
 var configs = app.Services.GetRequiredService<IPhoneConfigService>();
 if (await configs.TryResolveAsync(null) is null)
 {
-    await configs.CreateAsync(new PhoneConfig { Name = "Sample (test mode)", Provider = PhoneProviders.Twilio, TestMode = true });
+    await configs.CreateAsync(new PhoneConfig { Name = "Sample (test mode)", Provider = PhoneProviders.Twilio, TestMode = true, IsActive = true });
 }
 
 await app.RunAsync();
