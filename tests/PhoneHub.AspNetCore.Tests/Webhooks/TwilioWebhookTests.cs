@@ -557,6 +557,22 @@ public sealed class TwilioWebhookTests
         Assert.That(await host.CountRowsAsync(PhoneProviders.Twilio, "SM000000000000000000000000000000b1"), Is.Zero);
     }
 
+    [TestCase(new byte[] { 0x54, 0x6F, 0x3D, 0xC3, 0x28, 0xFF })]
+    [TestCase(new byte[] { 0x54, 0x6F, 0x3D, 0x25, 0x46, 0x46, 0x25, 0x45, 0x44, 0x25, 0x41, 0x30, 0x25, 0x38, 0x30 })]
+    [TestCase(new byte[] { 0x3D, 0x3D, 0x26, 0x26, 0x25 })]
+    public async Task Inbound_FormThatIsNotUtf8_Answers4xx(byte[] body)
+    {
+        await using var host = await StartWithTenantsAsync();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        using var request = new HttpRequestMessage(HttpMethod.Post, InboundPath) { Content = content };
+        request.Headers.Add("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.InRange(400, 499), await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task InsertOutboundAsync(WebhookTestHost host, string sid, PhoneConfig config)
     {
         var now = DateTimeOffset.UtcNow;
