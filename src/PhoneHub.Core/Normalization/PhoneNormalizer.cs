@@ -70,14 +70,21 @@ public sealed class PhoneNormalizer
     public ParsedPhoneNumber Parse(string? input, string? defaultRegion = DefaultRegion)
     {
         var outcome = ParseCore(input, defaultRegion);
-        if (outcome.Number is not { } number)
+        if (outcome.E164 is not { } e164)
         {
             throw new InvalidPhoneNumberException(input, outcome.Error, outcome.Region);
         }
 
         // The formats and the kind cost several times the parse itself, and Normalize needs none of them: they are
-        // worked out on the first Parse of an input and kept with its cached outcome.
-        return outcome.Details ??= Describe(number, outcome.E164!);
+        // worked out on the first Parse of an input (which parses it again: the cache keeps no PhoneNumber, so an entry
+        // costs one small object) and kept with its cached outcome.
+        if (outcome.Details is { } details)
+        {
+            return details;
+        }
+
+        var number = Util.Parse(StripInvisible(input!), string.IsNullOrEmpty(outcome.Region) ? "ZZ" : outcome.Region);
+        return outcome.Details = Describe(number, e164);
     }
 
     /// <summary>Whether <paramref name="regionCode"/> is a region libphonenumber has metadata for (case-insensitive).</summary>
@@ -90,7 +97,7 @@ public sealed class PhoneNormalizer
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return new ParseOutcome(input ?? "", defaultRegion, 0, PhoneNumberError.Empty);
+            return new ParseOutcome(input ?? "", defaultRegion, PhoneNumberError.Empty);
         }
 
         var region = defaultRegion is null ? null : defaultRegion.Trim().ToUpperInvariant();
@@ -98,13 +105,13 @@ public sealed class PhoneNormalizer
         var set = (int)((uint)hash % CacheSets) * CacheWays;
         for (var way = 0; way < CacheWays; way++)
         {
-            if (Volatile.Read(ref _cache[set + way]) is { } cached && cached.Is(hash, input, region))
+            if (Volatile.Read(ref _cache[set + way]) is { } cached && cached.Is(input, region))
             {
                 return cached;
             }
         }
 
-        var outcome = ParseUncached(input, region, hash);
+        var outcome = ParseUncached(input, region);
         if (outcome.Error == PhoneNumberError.UnknownRegion)
         {
             // Cheap to work out again, and caching it would let made-up region codes take the place of real numbers.
@@ -137,17 +144,17 @@ public sealed class PhoneNormalizer
         return input.GetHashCode(StringComparison.Ordinal) ^ (regionKey * -1640531535);
     }
 
-    private static ParseOutcome ParseUncached(string input, string? region, int hash)
+    private static ParseOutcome ParseUncached(string input, string? region)
     {
         if (region is not null && region.Length > 0 && !SupportedRegions.Contains(region))
         {
-            return new ParseOutcome(input, region, hash, PhoneNumberError.UnknownRegion);
+            return new ParseOutcome(input, region, PhoneNumberError.UnknownRegion);
         }
 
         var cleaned = StripInvisible(input);
         if (cleaned.Length == 0)
         {
-            return new ParseOutcome(input, region, hash, PhoneNumberError.Empty);
+            return new ParseOutcome(input, region, PhoneNumberError.Empty);
         }
 
         PhoneNumber parsed;
@@ -157,7 +164,7 @@ public sealed class PhoneNormalizer
         }
         catch (NumberParseException ex)
         {
-            return new ParseOutcome(input, region, hash, MapParseError(ex.ErrorType));
+            return new ParseOutcome(input, region, MapParseError(ex.ErrorType));
         }
 
         // The national significant number is written once, on the stack: validation reads it, and the E.164 form is
@@ -168,13 +175,13 @@ public sealed class PhoneNormalizer
         var nsnLength = NumberValidity.WriteNationalSignificantNumber(parsed, e164[(1 + codeLength)..]);
         if (!NumberValidity.IsValid(parsed.CountryCode, e164.Slice(1 + codeLength, nsnLength)))
         {
-            return new ParseOutcome(input, region, hash, MapValidation(Util.IsPossibleNumberWithReason(parsed)));
+            return new ParseOutcome(input, region, MapValidation(Util.IsPossibleNumberWithReason(parsed)));
         }
 
         var formatted = e164[..(1 + codeLength + nsnLength)];
         // Input already written as canonical E.164: it is its own result, nothing to allocate.
         var text = formatted.SequenceEqual(cleaned) ? cleaned : new string(formatted);
-        return new ParseOutcome(input, region, hash, parsed, text);
+        return new ParseOutcome(input, region, text);
     }
 
     private static ParsedPhoneNumber Describe(PhoneNumber parsed, string e164)
@@ -255,43 +262,46 @@ public sealed class PhoneNormalizer
         _ => PhoneNumberKind.Unknown,
     };
 
-    /// <summary>What an input parsed to (a valid number with its E.164 form, or why it is not one), with the key it is cached under.</summary>
+    /// <summary>
+    /// What an input parsed to (its E.164 form, or why it is not a valid number), with the key it is cached under.
+    /// Kept small (48 bytes) on purpose: one of these is the whole cost of a cache miss beyond the parse itself.
+    /// </summary>
     private sealed class ParseOutcome
     {
         private readonly string _input;
-        private readonly int _hash;
 
-        public ParseOutcome(string input, string? region, int hash, PhoneNumberError error)
+        // The E.164 string, replaced by the ParsedPhoneNumber (which holds it) once Parse has described the number.
+        private object? _result;
+
+        public ParseOutcome(string input, string? region, PhoneNumberError error)
         {
             _input = input;
-            _hash = hash;
             Region = region;
             Error = error;
         }
 
-        public ParseOutcome(string input, string? region, int hash, PhoneNumber number, string e164)
+        public ParseOutcome(string input, string? region, string e164)
         {
             _input = input;
-            _hash = hash;
             Region = region;
-            Number = number;
-            E164 = e164;
+            _result = e164;
         }
 
-        /// <summary>The parsed number; <see langword="null"/> when the input is not valid.</summary>
-        public PhoneNumber? Number { get; }
-
-        /// <summary>The E.164 form of <see cref="Number"/>.</summary>
-        public string? E164 { get; }
+        /// <summary>The E.164 form; <see langword="null"/> when the input is not valid.</summary>
+        public string? E164 => _result as string ?? (_result as ParsedPhoneNumber)?.E164;
 
         public PhoneNumberError Error { get; }
 
         public string? Region { get; }
 
         /// <summary>Formats and kind, filled in by the first <see cref="PhoneNormalizer.Parse"/>; a race only computes the same value twice.</summary>
-        public ParsedPhoneNumber? Details { get; set; }
+        public ParsedPhoneNumber? Details
+        {
+            get => _result as ParsedPhoneNumber;
+            set => _result = value;
+        }
 
-        public bool Is(int hash, string input, string? region) =>
-            _hash == hash && string.Equals(_input, input, StringComparison.Ordinal) && string.Equals(Region, region, StringComparison.Ordinal);
+        public bool Is(string input, string? region) =>
+            string.Equals(_input, input, StringComparison.Ordinal) && string.Equals(Region, region, StringComparison.Ordinal);
     }
 }
