@@ -29,32 +29,35 @@ internal sealed class DigitAutomaton
     private const int MaxNfaStates = 400_000;
     private const int MaxKeptStates = 20_000;
 
-    private readonly ushort[] _masks;
+    // Built only from types the runtime ships precompiled (arrays, List<int>, string-keyed dictionaries): the first
+    // normalization in a process pays for JIT-compiling this code, and generic collections over custom value types
+    // would each add their own compilation to that first call.
+    private readonly int[] _masks;
     private readonly int[] _next;
-    private readonly int[][] _epsilon;
-    private readonly uint[] _tags;
+    private readonly List<int>?[] _epsilon;
+    private readonly int[] _tags;
     private readonly object _gate = new();
-    private readonly Dictionary<StateKey, DfaState> _kept = new();
+    private readonly Dictionary<string, DfaState> _kept = new(StringComparer.Ordinal);
     private readonly int[] _marks;
-    private readonly Stack<int> _work = new();
+    private readonly List<int> _work = [];
     private readonly List<int> _consumers = [];
     private int _generation;
 
     private DigitAutomaton(Nfa nfa, int start)
     {
-        _masks = [.. nfa.Masks];
-        _next = [.. nfa.Next];
-        _epsilon = nfa.Epsilon.Select(e => e is null ? [] : e.ToArray()).ToArray();
-        _tags = [.. nfa.Tags];
-        _marks = new int[_masks.Length];
+        _masks = nfa.Masks;
+        _next = nfa.Next;
+        _epsilon = nfa.Epsilon;
+        _tags = nfa.Tags;
+        _marks = new int[nfa.Count];
         lock (_gate)
         {
-            Start = Intern(Closure([start]), keep: true);
+            _start = Closure(new List<int> { start }, keep: true);
         }
     }
 
     /// <summary>The state before any digit.</summary>
-    private DfaState Start { get; }
+    private readonly DfaState _start;
 
     /// <summary>
     /// Builds the automaton of <paramref name="patterns"/> (a <see langword="null"/> entry is a pattern that never
@@ -80,7 +83,7 @@ internal sealed class DigitAutomaton
 
                 var node = new PatternParser(pattern).Parse();
                 var (s, e) = nfa.Build(node);
-                var accept = nfa.NewAccept(1u << i);
+                var accept = nfa.Add(0, -1, 1 << i);
                 nfa.AddEpsilon(start, s);
                 nfa.AddEpsilon(e, accept);
             }
@@ -96,7 +99,7 @@ internal sealed class DigitAutomaton
     /// <summary>Which patterns match all of <paramref name="digits"/> (bit <c>i</c> for pattern <c>i</c>); 0 for none or for a non-digit.</summary>
     public uint MatchAll(ReadOnlySpan<char> digits)
     {
-        var state = Start;
+        var state = _start;
         foreach (var c in digits)
         {
             var d = c - '0';
@@ -118,7 +121,7 @@ internal sealed class DigitAutomaton
     /// <summary>Whether some pattern matches a beginning of <paramref name="digits"/> (as a regex anchored only at the start).</summary>
     public bool MatchesBeginning(ReadOnlySpan<char> digits)
     {
-        var state = Start;
+        var state = _start;
         if (state.Accept != 0)
         {
             return true;
@@ -156,7 +159,7 @@ internal sealed class DigitAutomaton
                 return known;
             }
 
-            var bit = (ushort)(1 << digit);
+            var bit = 1 << digit;
             var targets = new List<int>();
             foreach (var s in from.Consumers)
             {
@@ -168,7 +171,7 @@ internal sealed class DigitAutomaton
 
             // A state reached from a state that is not kept is not kept either, or the bound would not hold.
             var keep = from.Kept && _kept.Count < MaxKeptStates;
-            var to = Intern(Closure(targets), keep);
+            var to = Closure(targets, keep);
             if (keep)
             {
                 Volatile.Write(ref from.Next[digit], to);
@@ -178,19 +181,16 @@ internal sealed class DigitAutomaton
         }
     }
 
-    private (int[] Consumers, uint Accept) Closure(List<int> roots)
+    private DfaState Closure(List<int> roots, bool keep)
     {
         _generation++;
         _consumers.Clear();
-        uint accept = 0;
-        foreach (var root in roots)
-        {
-            _work.Push(root);
-        }
-
+        var accept = 0;
+        _work.AddRange(roots);
         while (_work.Count > 0)
         {
-            var s = _work.Pop();
+            var s = _work[^1];
+            _work.RemoveAt(_work.Count - 1);
             if (_marks[s] == _generation)
             {
                 continue;
@@ -203,84 +203,75 @@ internal sealed class DigitAutomaton
                 _consumers.Add(s);
             }
 
-            foreach (var t in _epsilon[s])
+            if (_epsilon[s] is { } targets)
             {
-                if (_marks[t] != _generation)
+                foreach (var t in targets)
                 {
-                    _work.Push(t);
+                    if (_marks[t] != _generation)
+                    {
+                        _work.Add(t);
+                    }
                 }
             }
         }
 
-        var consumers = _consumers.ToArray();
-        Array.Sort(consumers);
-        return (consumers, accept);
-    }
+        _consumers.Sort();
 
-    private DfaState Intern((int[] Consumers, uint Accept) set, bool keep)
-    {
-        var key = new StateKey(set.Consumers, set.Accept);
-        if (_kept.TryGetValue(key, out var existing))
+        // The set as text (accept bits, then the state numbers) is its identity among the kept states.
+        var key = new char[2 + (2 * _consumers.Count)];
+        key[0] = (char)(accept >> 16);
+        key[1] = (char)accept;
+        for (var i = 0; i < _consumers.Count; i++)
+        {
+            key[2 + (2 * i)] = (char)(_consumers[i] >> 16);
+            key[3 + (2 * i)] = (char)_consumers[i];
+        }
+
+        var text = new string(key);
+        if (_kept.TryGetValue(text, out var existing))
         {
             return existing;
         }
 
-        var state = new DfaState(set.Consumers, set.Accept, keep);
+        var state = new DfaState(_consumers.ToArray(), (uint)accept, keep);
         if (keep)
         {
-            _kept.Add(key, state);
+            _kept.Add(text, state);
         }
 
         return state;
     }
 
+    // Fields rather than properties here and below: the first call in a process runs this code unoptimized, where
+    // every accessor would be a call of its own (and a method of its own to compile).
     private sealed class DfaState(int[] consumers, uint accept, bool kept)
     {
         public readonly DfaState?[] Next = new DfaState?[10];
-
-        public int[] Consumers { get; } = consumers;
-
-        public uint Accept { get; } = accept;
-
-        public bool Kept { get; } = kept;
+        public readonly int[] Consumers = consumers;
+        public readonly uint Accept = accept;
+        public readonly bool Kept = kept;
 
         /// <summary>No digit leads anywhere from here and nothing matched: no answer can change.</summary>
-        public bool IsDead => Consumers.Length == 0 && Accept == 0;
+        public readonly bool IsDead = consumers.Length == 0 && accept == 0;
     }
 
-    private readonly struct StateKey(int[] consumers, uint accept) : IEquatable<StateKey>
+    /// <summary>A pattern as a tree: a digit set, a sequence, a choice, or a repetition (<see cref="Max"/> -1 for no bound).</summary>
+    private sealed class Node(NodeKind kind)
     {
-        private readonly int[] _consumers = consumers;
-        private readonly uint _accept = accept;
-
-        public bool Equals(StateKey other) => _accept == other._accept && _consumers.AsSpan().SequenceEqual(other._consumers);
-
-        public override bool Equals(object? obj) => obj is StateKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            var hash = new HashCode();
-            hash.Add(_accept);
-            foreach (var s in _consumers)
-            {
-                hash.Add(s);
-            }
-
-            return hash.ToHashCode();
-        }
+        public readonly NodeKind Kind = kind;
+        public int Mask;
+        public List<Node>? Items;
+        public int Min;
+        public int Max;
     }
 
-    /// <summary>A pattern as a tree: a digit set, a sequence, a choice, or a repetition.</summary>
-    private abstract record Node;
-
-    private sealed record DigitSet(ushort Mask) : Node;
-
-    private sealed record Sequence(IReadOnlyList<Node> Items) : Node;
-
-    private sealed record Choice(IReadOnlyList<Node> Options) : Node;
-
-    /// <summary><paramref name="Max"/> is -1 for no upper bound.</summary>
-    private sealed record Repeat(Node Item, int Min, int Max) : Node;
+    private enum NodeKind
+    {
+        DigitSet,
+        Sequence,
+        Choice,
+        Repeat,
+    }
 
     /// <summary>
     /// Reads the regex subset libphonenumber's metadata uses: digits, <c>\d</c>, classes of digits and digit ranges
@@ -289,7 +280,7 @@ internal sealed class DigitAutomaton
     /// </summary>
     private ref struct PatternParser(string pattern)
     {
-        private const ushort AllDigits = 0x3FF;
+        private const int AllDigits = 0x3FF;
         private readonly string _pattern = pattern;
         private int _pos;
 
@@ -304,40 +295,36 @@ internal sealed class DigitAutomaton
             return node;
         }
 
-        private readonly bool More => _pos < _pattern.Length;
-
-        private readonly char Peek => _pattern[_pos];
-
         private Node ParseChoice()
         {
             var options = new List<Node> { ParseSequence() };
-            while (More && Peek == '|')
+            while (_pos < _pattern.Length && _pattern[_pos] == '|')
             {
                 _pos++;
                 options.Add(ParseSequence());
             }
 
-            return options.Count == 1 ? options[0] : new Choice(options);
+            return options.Count == 1 ? options[0] : new Node(NodeKind.Choice) { Items = options };
         }
 
         private Node ParseSequence()
         {
             var items = new List<Node>();
-            while (More && Peek is not '|' and not ')')
+            while (_pos < _pattern.Length && _pattern[_pos] is not '|' and not ')')
             {
                 items.Add(ParseRepeat());
             }
 
-            return items.Count == 1 ? items[0] : new Sequence(items);
+            return items.Count == 1 ? items[0] : new Node(NodeKind.Sequence) { Items = items };
         }
 
         private Node ParseRepeat()
         {
             var item = ParseAtom();
-            while (More)
+            while (_pos < _pattern.Length)
             {
                 int min, max;
-                switch (Peek)
+                switch (_pattern[_pos])
                 {
                     case '?':
                         (min, max) = (0, 1);
@@ -355,10 +342,10 @@ internal sealed class DigitAutomaton
                         _pos++;
                         min = ReadNumber();
                         max = min;
-                        if (More && Peek == ',')
+                        if (_pos < _pattern.Length && _pattern[_pos] == ',')
                         {
                             _pos++;
-                            max = More && Peek == '}' ? -1 : ReadNumber();
+                            max = _pos < _pattern.Length && _pattern[_pos] == '}' ? -1 : ReadNumber();
                         }
 
                         Expect('}');
@@ -372,12 +359,12 @@ internal sealed class DigitAutomaton
                         return item;
                 }
 
-                if (More && Peek == '?')
+                if (_pos < _pattern.Length && _pattern[_pos] == '?')
                 {
                     _pos++; // lazy: matches the same strings
                 }
 
-                item = new Repeat(item, min, max);
+                item = new Node(NodeKind.Repeat) { Items = new List<Node> { item }, Min = min, Max = max };
             }
 
             return item;
@@ -385,7 +372,7 @@ internal sealed class DigitAutomaton
 
         private Node ParseAtom()
         {
-            if (!More)
+            if (_pos >= _pattern.Length)
             {
                 throw new FormatException("Pattern ends early.");
             }
@@ -394,14 +381,14 @@ internal sealed class DigitAutomaton
             switch (c)
             {
                 case >= '0' and <= '9':
-                    return new DigitSet((ushort)(1 << (c - '0')));
+                    return Digits(1 << (c - '0'));
                 case '\\':
                     Expect('d');
-                    return new DigitSet(AllDigits);
+                    return Digits(AllDigits);
                 case '[':
                     return ParseClass();
                 case '(':
-                    if (More && Peek == '?')
+                    if (_pos < _pattern.Length && _pattern[_pos] == '?')
                     {
                         _pos++;
                         Expect(':');
@@ -415,17 +402,19 @@ internal sealed class DigitAutomaton
             }
         }
 
-        private DigitSet ParseClass()
+        private static Node Digits(int mask) => new(NodeKind.DigitSet) { Mask = mask };
+
+        private Node ParseClass()
         {
-            var negate = More && Peek == '^';
+            var negate = _pos < _pattern.Length && _pattern[_pos] == '^';
             if (negate)
             {
                 _pos++;
             }
 
-            ushort mask = 0;
+            var mask = 0;
             var first = true;
-            while (More && (Peek != ']' || first))
+            while (_pos < _pattern.Length && (_pattern[_pos] != ']' || first))
             {
                 first = false;
                 var c = _pattern[_pos++];
@@ -442,7 +431,7 @@ internal sealed class DigitAutomaton
                 }
 
                 var last = c;
-                if (_pos + 1 < _pattern.Length && Peek == '-' && _pattern[_pos + 1] != ']')
+                if (_pos + 1 < _pattern.Length && _pattern[_pos] == '-' && _pattern[_pos + 1] != ']')
                 {
                     _pos++;
                     last = _pattern[_pos++];
@@ -454,18 +443,18 @@ internal sealed class DigitAutomaton
 
                 for (var d = c; d <= last; d++)
                 {
-                    mask |= (ushort)(1 << (d - '0'));
+                    mask |= 1 << (d - '0');
                 }
             }
 
             Expect(']');
-            return new DigitSet(negate ? (ushort)(~mask & AllDigits) : mask);
+            return Digits(negate ? ~mask & AllDigits : mask);
         }
 
         private int ReadNumber()
         {
             var start = _pos;
-            while (More && Peek is >= '0' and <= '9')
+            while (_pos < _pattern.Length && _pattern[_pos] is >= '0' and <= '9')
             {
                 _pos++;
             }
@@ -480,7 +469,7 @@ internal sealed class DigitAutomaton
 
         private void Expect(char c)
         {
-            if (!More || _pattern[_pos] != c)
+            if (_pos >= _pattern.Length || _pattern[_pos] != c)
             {
                 throw new FormatException($"Expected '{c}' in pattern.");
             }
@@ -492,36 +481,32 @@ internal sealed class DigitAutomaton
     /// <summary>A Thompson automaton under construction: digit states (mask and one successor), empty moves, accepting tags.</summary>
     private sealed class Nfa
     {
-        public List<ushort> Masks { get; } = [];
-
-        public List<int> Next { get; } = [];
-
-        public List<List<int>?> Epsilon { get; } = [];
-
-        public List<uint> Tags { get; } = [];
+        public int[] Masks = new int[256];
+        public int[] Next = new int[256];
+        public List<int>?[] Epsilon = new List<int>?[256];
+        public int[] Tags = new int[256];
+        public int Count;
 
         public int NewEpsilon() => Add(0, -1, 0);
-
-        public int NewAccept(uint tag) => Add(0, -1, tag);
 
         public void AddEpsilon(int from, int to) => (Epsilon[from] ??= []).Add(to);
 
         /// <summary>Adds the states of <paramref name="node"/>; returns its entry and its exit (an empty-move state).</summary>
         public (int Start, int End) Build(Node node)
         {
-            switch (node)
+            switch (node.Kind)
             {
-                case DigitSet set:
+                case NodeKind.DigitSet:
                 {
                     var end = NewEpsilon();
-                    return (Add(set.Mask, end, 0), end);
+                    return (Add(node.Mask, end, 0), end);
                 }
 
-                case Sequence sequence:
+                case NodeKind.Sequence:
                 {
                     var start = NewEpsilon();
                     var current = start;
-                    foreach (var item in sequence.Items)
+                    foreach (var item in node.Items!)
                     {
                         var (s, e) = Build(item);
                         AddEpsilon(current, s);
@@ -531,11 +516,11 @@ internal sealed class DigitAutomaton
                     return (start, current);
                 }
 
-                case Choice choice:
+                case NodeKind.Choice:
                 {
                     var start = NewEpsilon();
                     var end = NewEpsilon();
-                    foreach (var option in choice.Options)
+                    foreach (var option in node.Items!)
                     {
                         var (s, e) = Build(option);
                         AddEpsilon(start, s);
@@ -545,31 +530,32 @@ internal sealed class DigitAutomaton
                     return (start, end);
                 }
 
-                case Repeat repeat:
+                default:
                 {
+                    var item = node.Items![0];
                     var start = NewEpsilon();
                     var current = start;
-                    for (var i = 0; i < repeat.Min; i++)
+                    for (var i = 0; i < node.Min; i++)
                     {
-                        var (s, e) = Build(repeat.Item);
+                        var (s, e) = Build(item);
                         AddEpsilon(current, s);
                         current = e;
                     }
 
                     var end = NewEpsilon();
-                    if (repeat.Max < 0)
+                    if (node.Max < 0)
                     {
-                        var (s, e) = Build(repeat.Item);
+                        var (s, e) = Build(item);
                         AddEpsilon(current, s);
                         AddEpsilon(e, current);
                         AddEpsilon(current, end);
                         return (start, end);
                     }
 
-                    for (var i = repeat.Min; i < repeat.Max; i++)
+                    for (var i = node.Min; i < node.Max; i++)
                     {
                         AddEpsilon(current, end);
-                        var (s, e) = Build(repeat.Item);
+                        var (s, e) = Build(item);
                         AddEpsilon(current, s);
                         current = e;
                     }
@@ -577,24 +563,29 @@ internal sealed class DigitAutomaton
                     AddEpsilon(current, end);
                     return (start, end);
                 }
-
-                default:
-                    throw new FormatException("Unknown pattern node.");
             }
         }
 
-        private int Add(ushort mask, int next, uint tag)
+        public int Add(int mask, int next, int tag)
         {
-            if (Masks.Count >= MaxNfaStates)
+            if (Count >= MaxNfaStates)
             {
                 throw new FormatException("Pattern too large.");
             }
 
-            Masks.Add(mask);
-            Next.Add(next);
-            Epsilon.Add(null);
-            Tags.Add(tag);
-            return Masks.Count - 1;
+            if (Count == Masks.Length)
+            {
+                var size = Count * 2;
+                Array.Resize(ref Masks, size);
+                Array.Resize(ref Next, size);
+                Array.Resize(ref Tags, size);
+                Array.Resize(ref Epsilon, size);
+            }
+
+            Masks[Count] = mask;
+            Next[Count] = next;
+            Tags[Count] = tag;
+            return Count++;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using PhoneNumbers;
 
 namespace PhoneHub.Normalization;
@@ -12,8 +11,8 @@ namespace PhoneHub.Normalization;
 /// libphonenumber tests a number against its region's patterns one regular expression at a time: the general
 /// description, then premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail, fixed line and
 /// mobile, until one matches. For a calling code shared by several regions (+1) it first finds the region the same way
-/// and then validates a second time. Here each region's patterns are one <see cref="DigitAutomaton"/>: one pass over
-/// the digits tells which patterns match, and the possible lengths are a bit mask per length. A region that matched
+/// and then validates a second time. Here each region's patterns are one <see cref="DigitPatterns"/> (once in use, an automaton: one
+/// pass over the digits tells which patterns match), and the possible lengths are a bit mask per length. A region that matched
 /// while finding the region is the answer. The national significant number is built on the stack, not as a string.
 /// </para>
 /// <para>
@@ -63,7 +62,11 @@ internal static class NumberValidity
     {
         // libphonenumber caps the leading zeros at 10 the same way.
         var zeros = Math.Min(number.NumberOfLeadingZeros, 10);
-        destination[..zeros].Fill('0');
+        for (var i = 0; i < zeros; i++)
+        {
+            destination[i] = '0';
+        }
+
         number.NationalNumber.TryFormat(destination[zeros..], out var written, default, CultureInfo.InvariantCulture);
         return zeros + written;
     }
@@ -152,11 +155,8 @@ internal static class NumberValidity
 
         private readonly bool _hasGeneralPattern;
         private readonly uint[] _allowedByLength = new uint[MaxNationalLength + 1];
-        private readonly DigitAutomaton? _automaton;
-        private readonly Regex?[]? _fallback;
-        private readonly string? _leadingDigits;
-        private readonly DigitAutomaton? _leadingDigitsAutomaton;
-        private readonly Regex? _leadingDigitsFallback;
+        private readonly DigitPatterns _patterns;
+        private readonly DigitPatterns? _leadingDigits;
 
         public Region(PhoneMetadata metadata)
         {
@@ -189,27 +189,16 @@ internal static class NumberValidity
                 }
             }
 
-            _automaton = DigitAutomaton.TryCreate(patterns);
-            if (_automaton is null)
-            {
-                _fallback = patterns.Select(p => p is null ? null : new Regex("^(?:" + p + ")$", RegexOptions.CultureInvariant)).ToArray();
-            }
-
+            _patterns = new DigitPatterns(patterns);
             if (metadata.HasLeadingDigits)
             {
-                _leadingDigits = metadata.LeadingDigits;
-                _leadingDigitsAutomaton = DigitAutomaton.TryCreate([_leadingDigits]);
-                if (_leadingDigitsAutomaton is null)
-                {
-                    _leadingDigitsFallback = new Regex("^(?:" + _leadingDigits + ")", RegexOptions.CultureInvariant);
-                }
+                _leadingDigits = new DigitPatterns([metadata.LeadingDigits], prefix: true);
             }
         }
 
         public bool HasLeadingDigits => _leadingDigits is not null;
 
-        public bool LeadingDigitsMatch(ReadOnlySpan<char> nsn) =>
-            _leadingDigitsAutomaton?.MatchesBeginning(nsn) ?? _leadingDigitsFallback!.IsMatch(nsn);
+        public bool LeadingDigitsMatch(ReadOnlySpan<char> nsn) => _leadingDigits!.MatchesBeginning(nsn);
 
         /// <summary><see cref="PhoneNumberUtil.IsValidNumberForRegion"/> for a number of this region's calling code.</summary>
         public bool IsValid(ReadOnlySpan<char> nsn) =>
@@ -223,27 +212,8 @@ internal static class NumberValidity
                 return false;
             }
 
-            var matched = Match(nsn) & _allowedByLength[nsn.Length];
+            var matched = _patterns.MatchAll(nsn, _allowedByLength[nsn.Length]);
             return (matched & (1u << General)) != 0 && (matched & ~(1u << General)) != 0;
-        }
-
-        private uint Match(ReadOnlySpan<char> nsn)
-        {
-            if (_automaton is not null)
-            {
-                return _automaton.MatchAll(nsn);
-            }
-
-            uint matched = 0;
-            for (var i = 0; i < _fallback!.Length; i++)
-            {
-                if (_fallback[i]?.IsMatch(nsn) == true)
-                {
-                    matched |= 1u << i;
-                }
-            }
-
-            return matched;
         }
     }
 }
