@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,10 +12,23 @@ namespace PhoneHub.Providers.Twilio;
 /// <c>bodySHA256=&lt;hex SHA-256 of the body&gt;</c> and no parameters are appended.
 /// </summary>
 /// <remarks>
+/// <para>
 /// A request is accepted when any of the given auth tokens signs any of the URL forms Twilio's own libraries accept:
 /// the URL as given, without its port, with the scheme's default port added, and each of those with the query
 /// re-serialized the way a WHATWG URL parser does (Twilio's Node.js library signs that form, for example <c>'</c> as
 /// <c>%27</c>). Several tokens allow rotation and several tenants; comparisons are constant-time.
+/// </para>
+/// <para>
+/// Every accepted form is hashed with every candidate secret, whichever matches, so the time a check takes depends
+/// only on the URL, the parameters and the number of secrets, never on which secret or form matched. To keep that
+/// affordable the sorted parameters are encoded once per request, each form is hashed from one reused buffer, and
+/// each secret's keyed HMAC is kept in a small thread-safe pool instead of being set up again per hash.
+/// </para>
+/// <para>
+/// A Webhook Setting at Twilio may sign with a shared key instead of the auth token; Twilio then announces the
+/// algorithm in <see cref="SignatureSettingsHeader"/> (for example <c>key=...,algorithm=HMAC_SHA256</c>). Only the hash
+/// changes: the signed string and the Base64 encoding stay the same. See <see cref="TryGetSignatureAlgorithm"/>.
+/// </para>
 /// </remarks>
 public static class TwilioRequestValidator
 {
@@ -22,6 +37,52 @@ public static class TwilioRequestValidator
 
     /// <summary>The query parameter that carries the body hash of JSON webhooks.</summary>
     public const string BodyHashParameter = "bodySHA256";
+
+    /// <summary>The header in which Twilio names the shared key and algorithm of a Webhook Setting's signature.</summary>
+    public const string SignatureSettingsHeader = "X-Twilio-Webhooks-Signature-Settings";
+
+    // Secrets whose keyed HMACs are pooled, per algorithm; past this many the pool starts again (a deployment has a
+    // few secrets per tenant, so this bound is only reached by churn).
+    private const int MaxPooledSecrets = 1024;
+
+    private static readonly ConcurrentDictionary<string, HmacPool>[] Pools =
+        [new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+
+    private static readonly IComparer<KeyValuePair<string, string>> ParameterOrder = new SortedParameterComparer();
+
+    /// <summary>
+    /// Reads <see cref="SignatureSettingsHeader"/>: without it (<see langword="null"/> or empty) Twilio signed with the
+    /// auth token and HMAC-SHA1; with it, with the shared key the Setting names and the algorithm it gives.
+    /// </summary>
+    /// <param name="signatureSettings">The header's value, for example <c>key=...,algorithm=HMAC_SHA256</c>.</param>
+    /// <param name="algorithm">The algorithm to check the signature with.</param>
+    /// <returns><see langword="false"/> when the header names no algorithm or one this library does not know: reject the request.</returns>
+    public static bool TryGetSignatureAlgorithm(string? signatureSettings, out TwilioSignatureAlgorithm algorithm)
+    {
+        algorithm = TwilioSignatureAlgorithm.HmacSha1;
+        if (string.IsNullOrWhiteSpace(signatureSettings))
+        {
+            return true;
+        }
+
+        foreach (var part in signatureSettings.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && part.AsSpan(0, eq).Trim().Equals("algorithm", StringComparison.OrdinalIgnoreCase))
+            {
+                var name = part.AsSpan(eq + 1).Trim();
+                if (name.Equals("HMAC_SHA256", StringComparison.OrdinalIgnoreCase))
+                {
+                    algorithm = TwilioSignatureAlgorithm.HmacSha256;
+                    return true;
+                }
+
+                return name.Equals("HMAC_SHA1", StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Computes the signature Twilio would send for <paramref name="url"/> and <paramref name="parameters"/>.</summary>
     /// <param name="url">The full URL Twilio requested, exactly as configured at Twilio (scheme, host, port if any, path, query).</param>
@@ -33,7 +94,31 @@ public static class TwilioRequestValidator
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentException.ThrowIfNullOrEmpty(authToken);
-        return Convert.ToBase64String(Hmac(authToken, url, Sorted(parameters, distinct: false)));
+        return ComputeSignature(url, parameters, authToken, TwilioSignatureAlgorithm.HmacSha1);
+    }
+
+    /// <summary>Computes the signature Twilio would send, signed with <paramref name="secret"/> and <paramref name="algorithm"/>.</summary>
+    /// <param name="url">The full URL Twilio requested, exactly as configured at Twilio.</param>
+    /// <param name="parameters">The decoded form parameters; empty for JSON bodies.</param>
+    /// <param name="secret">The auth token, or a Webhook Setting's shared key.</param>
+    /// <param name="algorithm">The HMAC the signature uses.</param>
+    /// <returns>The Base64 signature.</returns>
+    public static string ComputeSignature(string url, IEnumerable<KeyValuePair<string, string>> parameters, string secret, TwilioSignatureAlgorithm algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        var data = new StringBuilder(url);
+        foreach (var (key, value) in Sorted(parameters, distinct: false))
+        {
+            data.Append(key).Append(value);
+        }
+
+        var keyBytes = Encoding.UTF8.GetBytes(secret);
+        var message = Encoding.UTF8.GetBytes(data.ToString());
+#pragma warning disable CA5350 // Twilio's default signature scheme is defined as HMAC-SHA1; there is no choice of algorithm.
+        return Convert.ToBase64String(algorithm == TwilioSignatureAlgorithm.HmacSha256 ? HMACSHA256.HashData(keyBytes, message) : HMACSHA1.HashData(keyBytes, message));
+#pragma warning restore CA5350
     }
 
     /// <summary>Whether <paramref name="signature"/> is a valid Twilio signature of a form-encoded request under any of <paramref name="authTokens"/>.</summary>
@@ -47,35 +132,160 @@ public static class TwilioRequestValidator
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(authTokens);
-        if (!TryDecodeSignature(signature, out var expected))
+        return Check([url], parameters, signature, authTokens, TwilioSignatureAlgorithm.HmacSha1, out _);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="signature"/> signs a form-encoded request at any of <paramref name="urls"/> (the request's
+    /// public URL as each configured base sees it), under any of <paramref name="secrets"/>: one check for the whole
+    /// request, the parameters sorted and encoded once, every URL form and every secret hashed without early exit.
+    /// </summary>
+    /// <param name="urls">The candidate public URLs of the request.</param>
+    /// <param name="parameters">The decoded form parameters (a repeated name appears once per value).</param>
+    /// <param name="signature">The <c>X-Twilio-Signature</c> header; <see langword="null"/> or empty is never valid.</param>
+    /// <param name="secrets">The auth tokens (or shared keys, for <see cref="TwilioSignatureAlgorithm.HmacSha256"/>) that may have signed it.</param>
+    /// <param name="algorithm">The HMAC to check with (see <see cref="TryGetSignatureAlgorithm"/>).</param>
+    /// <returns><see langword="true"/> when one of the secrets signed one of the accepted forms of one of the URLs.</returns>
+    public static bool IsValidForAnyUrl(
+        IEnumerable<string> urls,
+        IEnumerable<KeyValuePair<string, string>> parameters,
+        string? signature,
+        IEnumerable<string> secrets,
+        TwilioSignatureAlgorithm algorithm = TwilioSignatureAlgorithm.HmacSha1)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(secrets);
+        return Check(urls, parameters, signature, secrets, algorithm, out _);
+    }
+
+    /// <summary>
+    /// The whole check. <paramref name="computations"/> is the number of HMACs computed: URL forms × parameter forms ×
+    /// non-empty secrets, whatever matched (the tests hold it to that).
+    /// </summary>
+    internal static bool Check(
+        IEnumerable<string> urls,
+        IEnumerable<KeyValuePair<string, string>> parameters,
+        string? signature,
+        IEnumerable<string> secrets,
+        TwilioSignatureAlgorithm algorithm,
+        out int computations)
+    {
+        computations = 0;
+        Span<byte> expected = stackalloc byte[64];
+        if (string.IsNullOrWhiteSpace(signature) || signature.Length > 88
+            || !Convert.TryFromBase64String(signature.Trim(), expected, out var expectedLength))
         {
             return false;
         }
 
-        var all = Sorted(parameters, distinct: false);
-        var distinct = Sorted(parameters, distinct: true);
-        // twilio-node drops repeated identical values before signing; try that form only when it differs.
-        var parameterForms = all.Count == distinct.Count ? [all] : new[] { all, distinct };
-        var urls = UrlVariants(url);
-        var matched = false;
-        foreach (var token in authTokens)
-        {
-            if (string.IsNullOrEmpty(token))
-            {
-                continue;
-            }
+        expected = expected[..expectedLength];
 
-            foreach (var candidateUrl in urls)
+        // Sorted once: by name, then by value, so the order repeated values arrived in does not matter.
+        var pairs = parameters.Select(p => new KeyValuePair<string, string>(p.Key ?? "", p.Value ?? "")).ToArray();
+        Array.Sort(pairs, ParameterOrder);
+        var suffixLength = 0;
+        var duplicates = false;
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            suffixLength += pairs[i].Key.Length + pairs[i].Value.Length;
+            duplicates |= i > 0 && pairs[i].Key == pairs[i - 1].Key && pairs[i].Value == pairs[i - 1].Value;
+        }
+
+        var forms = new List<string>(8);
+        foreach (var url in urls)
+        {
+            ArgumentNullException.ThrowIfNull(url);
+            foreach (var form in UrlVariants(url))
             {
-                foreach (var form in parameterForms)
+                if (!forms.Contains(form, StringComparer.Ordinal))
                 {
-                    // No early exit inside the comparison; the loop's own order reveals nothing about the token.
-                    matched |= CryptographicOperations.FixedTimeEquals(Hmac(token, candidateUrl, form), expected);
+                    forms.Add(form);
                 }
             }
         }
 
-        return matched;
+        var longestForm = 0;
+        foreach (var form in forms)
+        {
+            longestForm = Math.Max(longestForm, form.Length);
+        }
+
+        // One text per parameter form: [room for the longest URL form][the sorted parameters]. Each URL form is copied in
+        // right before the parameters and the whole is encoded as one string would be (exact even for odd surrogates).
+        // twilio-node drops repeated identical values before signing: that form is tried only when it differs.
+        var textLength = longestForm + suffixLength;
+        var chars = ArrayPool<char>.Shared.Rent(textLength * (duplicates ? 2 : 1));
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(textLength));
+        try
+        {
+            var parameterForms = duplicates ? 2 : 1;
+            var duplicatesEnd = 0;
+            for (var f = 0; f < parameterForms; f++)
+            {
+                var at = (f * textLength) + longestForm;
+                for (var i = 0; i < pairs.Length; i++)
+                {
+                    if (f == 1 && i > 0 && pairs[i].Key == pairs[i - 1].Key && pairs[i].Value == pairs[i - 1].Value)
+                    {
+                        continue;
+                    }
+
+                    pairs[i].Key.CopyTo(chars.AsSpan(at));
+                    at += pairs[i].Key.Length;
+                    pairs[i].Value.CopyTo(chars.AsSpan(at));
+                    at += pairs[i].Value.Length;
+                }
+
+                if (f == 1)
+                {
+                    duplicatesEnd = at; // the distinct form is shorter
+                }
+            }
+
+            var matched = false;
+            Span<byte> hash = stackalloc byte[32];
+            foreach (var secret in secrets)
+            {
+                if (string.IsNullOrEmpty(secret))
+                {
+                    continue;
+                }
+
+                var pool = PoolFor(secret, algorithm);
+                var hmac = pool.Rent();
+                try
+                {
+                    for (var f = 0; f < parameterForms; f++)
+                    {
+                        var parametersStart = (f * textLength) + longestForm;
+                        var parametersEnd = f == 0 ? parametersStart + suffixLength : duplicatesEnd;
+                        foreach (var form in forms)
+                        {
+                            var start = parametersStart - form.Length;
+                            form.CopyTo(chars.AsSpan(start));
+                            var length = Encoding.UTF8.GetBytes(chars.AsSpan(start, parametersEnd - start), bytes);
+                            hmac.AppendData(bytes, 0, length);
+                            hmac.TryGetHashAndReset(hash, out var written);
+                            // No early exit: every secret and form is hashed and compared in fixed time.
+                            matched |= CryptographicOperations.FixedTimeEquals(hash[..written], expected);
+                            computations++;
+                        }
+                    }
+                }
+                finally
+                {
+                    pool.Return(hmac);
+                }
+            }
+
+            return matched;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+        }
     }
 
     /// <summary>
@@ -151,17 +361,20 @@ public static class TwilioRequestValidator
         return variants.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static byte[] Hmac(string authToken, string url, IReadOnlyList<KeyValuePair<string, string>> sortedParameters)
+    private static HmacPool PoolFor(string secret, TwilioSignatureAlgorithm algorithm)
     {
-        var data = new StringBuilder(url);
-        foreach (var (key, value) in sortedParameters)
+        var pools = Pools[algorithm == TwilioSignatureAlgorithm.HmacSha256 ? 1 : 0];
+        if (pools.TryGetValue(secret, out var pool))
         {
-            data.Append(key).Append(value);
+            return pool;
         }
 
-#pragma warning disable CA5350 // Twilio's signature scheme is defined as HMAC-SHA1; there is no choice of algorithm.
-        return HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString()));
-#pragma warning restore CA5350
+        if (pools.Count >= MaxPooledSecrets)
+        {
+            pools.Clear();
+        }
+
+        return pools.GetOrAdd(secret, static (s, a) => new HmacPool(s, a), algorithm);
     }
 
     private static List<KeyValuePair<string, string>> Sorted(IEnumerable<KeyValuePair<string, string>> parameters, bool distinct)
@@ -174,24 +387,6 @@ public static class TwilioRequestValidator
 
         // Ordinal by name, then by value, so the order repeated values arrived in does not matter.
         return pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).ToList();
-    }
-
-    private static bool TryDecodeSignature(string? signature, out byte[] bytes)
-    {
-        bytes = [];
-        if (string.IsNullOrWhiteSpace(signature))
-        {
-            return false;
-        }
-
-        var buffer = new byte[((signature.Length + 3) / 4) * 3];
-        if (!Convert.TryFromBase64String(signature.Trim(), buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = buffer[..written];
-        return true;
     }
 
     private static string? FindQueryValue(string url, string name)
@@ -301,4 +496,62 @@ public static class TwilioRequestValidator
     {
         public string With(int? port) => $"{Scheme}://{UserInfo}{Host}{(port is null ? "" : ":" + port.Value.ToString(CultureInfo.InvariantCulture))}{Rest}";
     }
+
+    /// <summary>Ordinal by name, then by value.</summary>
+    private sealed class SortedParameterComparer : IComparer<KeyValuePair<string, string>>
+    {
+        public int Compare(KeyValuePair<string, string> x, KeyValuePair<string, string> y)
+        {
+            var byKey = string.CompareOrdinal(x.Key, y.Key);
+            return byKey != 0 ? byKey : string.CompareOrdinal(x.Value, y.Value);
+        }
+    }
+
+    /// <summary>
+    /// Keyed HMACs of one secret, ready to use: setting up an HMAC (the key schedule, and the native context under it)
+    /// costs about as much as hashing a whole webhook. A few slots taken and given back with atomic exchanges; a rent
+    /// that finds them all taken makes a new one, and a return that finds them all full disposes it.
+    /// </summary>
+    private sealed class HmacPool(string secret, TwilioSignatureAlgorithm algorithm)
+    {
+        private readonly byte[] _key = Encoding.UTF8.GetBytes(secret);
+        private readonly HashAlgorithmName _name = algorithm == TwilioSignatureAlgorithm.HmacSha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1;
+        private readonly IncrementalHash?[] _slots = new IncrementalHash?[Math.Min(Environment.ProcessorCount, 8)];
+
+        public IncrementalHash Rent()
+        {
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                if (Interlocked.Exchange(ref _slots[i], null) is { } hmac)
+                {
+                    return hmac;
+                }
+            }
+
+            return IncrementalHash.CreateHMAC(_name, _key);
+        }
+
+        public void Return(IncrementalHash hmac)
+        {
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                if (Interlocked.CompareExchange(ref _slots[i], hmac, null) is null)
+                {
+                    return;
+                }
+            }
+
+            hmac.Dispose();
+        }
+    }
+}
+
+/// <summary>The HMAC a Twilio webhook signature is made with.</summary>
+public enum TwilioSignatureAlgorithm
+{
+    /// <summary>HMAC-SHA1 with the account's auth token: Twilio's default.</summary>
+    HmacSha1 = 0,
+
+    /// <summary>HMAC-SHA256 with a Webhook Setting's shared key (announced in <see cref="TwilioRequestValidator.SignatureSettingsHeader"/>).</summary>
+    HmacSha256 = 1,
 }
