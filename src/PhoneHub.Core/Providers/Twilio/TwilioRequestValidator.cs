@@ -182,7 +182,23 @@ public static class TwilioRequestValidator
         expected = expected[..expectedLength];
 
         // Sorted once: by name, then by value, so the order repeated values arrived in does not matter.
-        var pairs = parameters.Select(p => new KeyValuePair<string, string>(p.Key ?? "", p.Value ?? "")).ToArray();
+        var pairs = parameters.TryGetNonEnumeratedCount(out var count) ? new KeyValuePair<string, string>[count] : [];
+        var n = 0;
+        foreach (var (key, value) in parameters)
+        {
+            if (n == pairs.Length)
+            {
+                Array.Resize(ref pairs, Math.Max(8, n * 2));
+            }
+
+            pairs[n++] = new KeyValuePair<string, string>(key ?? "", value ?? "");
+        }
+
+        if (n != pairs.Length)
+        {
+            Array.Resize(ref pairs, n);
+        }
+
         Array.Sort(pairs, ParameterOrder);
         var suffixLength = 0;
         var duplicates = false;
@@ -196,13 +212,7 @@ public static class TwilioRequestValidator
         foreach (var url in urls)
         {
             ArgumentNullException.ThrowIfNull(url);
-            foreach (var form in UrlVariants(url))
-            {
-                if (!forms.Contains(form, StringComparer.Ordinal))
-                {
-                    forms.Add(form);
-                }
-            }
+            AddUrlForms(url, forms);
         }
 
         var longestForm = 0;
@@ -340,25 +350,45 @@ public static class TwilioRequestValidator
     /// <summary>The URL forms a signature is checked against, without duplicates, the URL as given first.</summary>
     internal static IReadOnlyList<string> UrlVariants(string url)
     {
-        var variants = new List<string>(6) { url };
-        if (TrySplit(url, out var parts))
+        var forms = new List<string>(4);
+        AddUrlForms(url, forms);
+        return forms;
+    }
+
+    /// <summary>Adds the forms of <paramref name="url"/> not yet in <paramref name="forms"/>: as given, the port toggled, and the WHATWG query of each.</summary>
+    private static void AddUrlForms(string url, List<string> forms)
+    {
+        var first = forms.Count;
+        AddDistinct(forms, url);
+        if (TrySplit(url, out var hostEnd, out var portEnd))
         {
-            if (parts.Port is not null)
+            if (portEnd > hostEnd)
             {
-                variants.Add(parts.With(port: null));
+                AddDistinct(forms, string.Concat(url.AsSpan(0, hostEnd), url.AsSpan(portEnd)));
             }
-            else if (DefaultPort(parts.Scheme) is { } port)
+            else if (DefaultPort(url.AsSpan(0, url.IndexOf("://", StringComparison.Ordinal))) is { } port)
             {
-                variants.Add(parts.With(port));
+                AddDistinct(forms, string.Concat(url.AsSpan(0, hostEnd), port, url.AsSpan(hostEnd)));
             }
         }
 
-        foreach (var variant in variants.ToArray())
+        for (int i = first, end = forms.Count; i < end; i++)
         {
-            variants.Add(WhatwgQuery(variant));
+            AddDistinct(forms, WhatwgQuery(forms[i]));
+        }
+    }
+
+    private static void AddDistinct(List<string> forms, string form)
+    {
+        foreach (var existing in forms)
+        {
+            if (string.Equals(existing, form, StringComparison.Ordinal))
+            {
+                return;
+            }
         }
 
-        return variants.Distinct(StringComparer.Ordinal).ToList();
+        forms.Add(form);
     }
 
     private static HmacPool PoolFor(string secret, TwilioSignatureAlgorithm algorithm)
@@ -412,18 +442,19 @@ public static class TwilioRequestValidator
         return null;
     }
 
-    private static int? DefaultPort(string scheme) =>
-        scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443
-        : scheme.Equals("http", StringComparison.OrdinalIgnoreCase) ? 80
+    private static string? DefaultPort(ReadOnlySpan<char> scheme) =>
+        scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? ":443"
+        : scheme.Equals("http", StringComparison.OrdinalIgnoreCase) ? ":80"
         : null;
 
     /// <summary>
-    /// Splits a URL by hand rather than with <see cref="Uri"/>, which would lower-case the scheme and host and drop a
-    /// default port: Twilio signs the URL's exact characters.
+    /// Finds the end of the host and the end of the port (equal without a port) by hand rather than with
+    /// <see cref="Uri"/>, which would lower-case the scheme and host and drop a default port: Twilio signs the URL's
+    /// exact characters. False when the URL has no scheme or no host.
     /// </summary>
-    private static bool TrySplit(string url, out UrlParts parts)
+    private static bool TrySplit(string url, out int hostEnd, out int portEnd)
     {
-        parts = default;
+        hostEnd = portEnd = 0;
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
         {
@@ -431,28 +462,16 @@ public static class TwilioRequestValidator
         }
 
         var authorityStart = schemeEnd + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
-        if (authorityEnd < 0)
-        {
-            authorityEnd = url.Length;
-        }
-
-        var authority = url[authorityStart..authorityEnd];
-        var at = authority.LastIndexOf('@');
-        var userInfo = at < 0 ? "" : authority[..(at + 1)];
-        var hostPort = authority[(at + 1)..];
-        string host = hostPort;
-        string? port = null;
+        var authorityEnd = url.AsSpan(authorityStart).IndexOfAny('/', '?', '#');
+        authorityEnd = authorityEnd < 0 ? url.Length : authorityStart + authorityEnd;
+        var authority = url.AsSpan(authorityStart, authorityEnd - authorityStart);
+        var hostStart = authorityStart + authority.LastIndexOf('@') + 1;
+        var hostPort = url.AsSpan(hostStart, authorityEnd - hostStart);
         var bracket = hostPort.LastIndexOf(']');
         var colon = hostPort.LastIndexOf(':');
-        if (colon > bracket)
-        {
-            host = hostPort[..colon];
-            port = hostPort[(colon + 1)..];
-        }
-
-        parts = new UrlParts(url[..schemeEnd], userInfo, host, port, url[authorityEnd..]);
-        return host.Length > 0;
+        hostEnd = colon > bracket ? hostStart + colon : authorityEnd;
+        portEnd = authorityEnd;
+        return hostEnd > hostStart;
     }
 
     /// <summary>
@@ -490,11 +509,6 @@ public static class TwilioRequestValidator
         }
 
         return result.Append(url, end, url.Length - end).ToString();
-    }
-
-    private readonly record struct UrlParts(string Scheme, string UserInfo, string Host, string? Port, string Rest)
-    {
-        public string With(int? port) => $"{Scheme}://{UserInfo}{Host}{(port is null ? "" : ":" + port.Value.ToString(CultureInfo.InvariantCulture))}{Rest}";
     }
 
     /// <summary>Ordinal by name, then by value.</summary>
