@@ -89,7 +89,7 @@ internal sealed class DigitPatterns
         try
         {
             var ends = evaluator.Choice(1);
-            return evaluator.AtEnd ? ends : null;
+            return evaluator.Position == pattern.Length ? ends : null;
         }
         catch (FormatException)
         {
@@ -134,7 +134,8 @@ internal sealed class DigitPatterns
 
     /// <summary>
     /// Walks a pattern once, carrying the set of digit positions reached (bit <c>p</c>: position <c>p</c>) instead of
-    /// backtracking. A repeated item is walked again from its text for each repetition.
+    /// backtracking. A repeated item is walked again from its text for each repetition. Few, larger methods: in a new
+    /// process this runs before the JIT has optimized anything, and each method is compiled on its first call.
     /// </summary>
     private ref struct Evaluator(string pattern, ReadOnlySpan<char> digits)
     {
@@ -142,7 +143,7 @@ internal sealed class DigitPatterns
         private readonly ReadOnlySpan<char> _digits = digits;
         private int _pos;
 
-        public readonly bool AtEnd => _pos == _pattern.Length;
+        public readonly int Position => _pos;
 
         public ulong Choice(ulong starts)
         {
@@ -240,19 +241,23 @@ internal sealed class DigitPatterns
             }
 
             var c = _pattern[_pos++];
+            int mask;
             switch (c)
             {
                 case >= '0' and <= '9':
-                    return Step(starts, 1 << (c - '0'));
+                    mask = 1 << (c - '0');
+                    break;
                 case '\\':
                     if (_pos >= _pattern.Length || _pattern[_pos++] != 'd')
                     {
                         throw new FormatException("Unsupported escape.");
                     }
 
-                    return Step(starts, 0x3FF);
+                    mask = 0x3FF;
+                    break;
                 case '[':
-                    return Step(starts, Class());
+                    mask = Class();
+                    break;
                 case '(':
                     if (_pos < _pattern.Length && _pattern[_pos] == '?')
                     {
@@ -262,16 +267,39 @@ internal sealed class DigitPatterns
                         }
                     }
 
-                    var ends = Choice(starts);
+                    var inner = Choice(starts);
                     if (_pos >= _pattern.Length || _pattern[_pos++] != ')')
                     {
                         throw new FormatException("Unclosed group.");
                     }
 
-                    return ends;
+                    return inner;
                 default:
                     throw new FormatException("Unsupported pattern syntax.");
             }
+
+            // One digit of the set, from every position reached.
+            ulong ends = 0;
+            while (starts != 0)
+            {
+                var p = BitOperations.TrailingZeroCount(starts);
+                starts &= starts - 1;
+                if (p < _digits.Length)
+                {
+                    var d = _digits[p] - '0';
+                    if ((uint)d > 9)
+                    {
+                        throw new FormatException("Not a digit.");
+                    }
+
+                    if ((mask & (1 << d)) != 0)
+                    {
+                        ends |= 1UL << (p + 1);
+                    }
+                }
+            }
+
+            return ends;
         }
 
         private int Class()
@@ -339,31 +367,6 @@ internal sealed class DigitPatterns
             }
 
             return _pos == start ? throw new FormatException("Bad number in repetition.") : value;
-        }
-
-        private readonly ulong Step(ulong starts, int mask)
-        {
-            ulong ends = 0;
-            while (starts != 0)
-            {
-                var p = BitOperations.TrailingZeroCount(starts);
-                starts &= starts - 1;
-                if (p < _digits.Length)
-                {
-                    var d = _digits[p] - '0';
-                    if ((uint)d > 9)
-                    {
-                        throw new FormatException("Not a digit.");
-                    }
-
-                    if ((mask & (1 << d)) != 0)
-                    {
-                        ends |= 1UL << (p + 1);
-                    }
-                }
-            }
-
-            return ends;
         }
     }
 }

@@ -50,7 +50,13 @@ internal static class NumberValidity
             return false; // libphonenumber knows no region for it: not valid
         }
 
-        var entry = Volatile.Read(ref CallingCodes[countryCode]) ?? CreateCallingCode(countryCode);
+        var entry = Volatile.Read(ref CallingCodes[countryCode]);
+        if (entry is null)
+        {
+            var created = new CallingCode(countryCode);
+            entry = Interlocked.CompareExchange(ref CallingCodes[countryCode], created, null) ?? created;
+        }
+
         return entry.IsValid(nsn);
     }
 
@@ -69,12 +75,6 @@ internal static class NumberValidity
 
         number.NationalNumber.TryFormat(destination[zeros..], out var written, default, CultureInfo.InvariantCulture);
         return zeros + written;
-    }
-
-    private static CallingCode CreateCallingCode(int countryCode)
-    {
-        var created = new CallingCode(countryCode);
-        return Interlocked.CompareExchange(ref CallingCodes[countryCode], created, null) ?? created;
     }
 
     /// <summary>The regions of one calling code, their patterns made on first use.</summary>
@@ -158,6 +158,9 @@ internal static class NumberValidity
         private readonly DigitPatterns _patterns;
         private readonly DigitPatterns? _leadingDigits;
 
+        /// <summary>Whether the region has leading digits (a field: read on the first call, before any optimization).</summary>
+        public readonly bool HasLeadingDigits;
+
         public Region(PhoneMetadata metadata)
         {
             _hasGeneralPattern = metadata.GeneralDesc.HasNationalNumberPattern;
@@ -193,10 +196,9 @@ internal static class NumberValidity
             if (metadata.HasLeadingDigits)
             {
                 _leadingDigits = new DigitPatterns([metadata.LeadingDigits], prefix: true);
+                HasLeadingDigits = true;
             }
         }
-
-        public bool HasLeadingDigits => _leadingDigits is not null;
 
         public bool LeadingDigitsMatch(ReadOnlySpan<char> nsn) => _leadingDigits!.MatchesBeginning(nsn);
 

@@ -101,7 +101,14 @@ public sealed class PhoneNormalizer
         }
 
         var region = defaultRegion is null ? null : defaultRegion.Trim().ToUpperInvariant();
-        var hash = Hash(input, region);
+        // The input's randomized hash, mixed with the region's two letters (or its own hash, for anything else).
+        var regionKey = region switch
+        {
+            null => -1,
+            { Length: 2 } => (region[0] << 16) | region[1],
+            _ => region.GetHashCode(StringComparison.Ordinal),
+        };
+        var hash = input.GetHashCode(StringComparison.Ordinal) ^ (regionKey * -1640531535);
         var set = (int)((uint)hash % CacheSets) * CacheWays;
         for (var way = 0; way < CacheWays; way++)
         {
@@ -131,17 +138,6 @@ public sealed class PhoneNormalizer
 
         Volatile.Write(ref _cache[slot], outcome);
         return outcome;
-    }
-
-    private static int Hash(string input, string? region)
-    {
-        var regionKey = region switch
-        {
-            null => -1,
-            { Length: 2 } => (region[0] << 16) | region[1],
-            _ => region.GetHashCode(StringComparison.Ordinal),
-        };
-        return input.GetHashCode(StringComparison.Ordinal) ^ (regionKey * -1640531535);
     }
 
     private static ParseOutcome ParseUncached(string input, string? region)
