@@ -221,19 +221,25 @@ public static class TwilioRequestValidator
             longestForm = Math.Max(longestForm, form.Length);
         }
 
-        // One text per parameter form: [room for the longest URL form][the sorted parameters]. Each URL form is copied in
-        // right before the parameters and the whole is encoded as one string would be (exact even for odd surrogates).
+        // The messages (each URL form followed by the sorted parameters) are the same for every secret: they are encoded
+        // once, into one buffer, and each secret hashes them all. The parameters are encoded once per parameter form and
+        // copied behind each URL form; only when a URL form ends in a high surrogate and the parameters begin with a low
+        // one (the pair would join in one string) is the whole text encoded together, as Twilio's libraries would.
         // twilio-node drops repeated identical values before signing: that form is tried only when it differs.
-        var textLength = longestForm + suffixLength;
-        var chars = ArrayPool<char>.Shared.Rent(textLength * (duplicates ? 2 : 1));
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(textLength));
+        var parameterForms = duplicates ? 2 : 1;
+        var messageCount = forms.Count * parameterForms;
+        var chars = ArrayPool<char>.Shared.Rent((longestForm + suffixLength) * 2);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(longestForm + suffixLength) * (messageCount + parameterForms));
+        // Start and end of each message in the buffer.
+        Span<int> bounds = messageCount <= 32 ? stackalloc int[messageCount * 2] : new int[messageCount * 2];
         try
         {
-            var parameterForms = duplicates ? 2 : 1;
-            var duplicatesEnd = 0;
+            var parametersStart = longestForm;
+            var used = 0;
+            var message = 0;
             for (var f = 0; f < parameterForms; f++)
             {
-                var at = (f * textLength) + longestForm;
+                var at = parametersStart;
                 for (var i = 0; i < pairs.Length; i++)
                 {
                     if (f == 1 && i > 0 && pairs[i].Key == pairs[i - 1].Key && pairs[i].Value == pairs[i - 1].Value)
@@ -247,9 +253,28 @@ public static class TwilioRequestValidator
                     at += pairs[i].Value.Length;
                 }
 
-                if (f == 1)
+                var parameterText = chars.AsSpan(parametersStart, at - parametersStart);
+                var parameterBytes = Encoding.UTF8.GetBytes(parameterText, bytes.AsSpan(used));
+                var encodedParameters = bytes.AsSpan(used, parameterBytes);
+                used += parameterBytes;
+                var joinsPair = parameterText.Length > 0 && char.IsLowSurrogate(parameterText[0]);
+                foreach (var form in forms)
                 {
-                    duplicatesEnd = at; // the distinct form is shorter
+                    bounds[2 * message] = used;
+                    if (joinsPair && form.Length > 0 && char.IsHighSurrogate(form[^1]))
+                    {
+                        form.CopyTo(chars.AsSpan(parametersStart - form.Length));
+                        used += Encoding.UTF8.GetBytes(chars.AsSpan(parametersStart - form.Length, form.Length + parameterText.Length), bytes.AsSpan(used));
+                    }
+                    else
+                    {
+                        used += Encoding.UTF8.GetBytes(form, bytes.AsSpan(used));
+                        encodedParameters.CopyTo(bytes.AsSpan(used));
+                        used += encodedParameters.Length;
+                    }
+
+                    bounds[(2 * message) + 1] = used;
+                    message++;
                 }
             }
 
@@ -266,21 +291,13 @@ public static class TwilioRequestValidator
                 var hmac = pool.Rent();
                 try
                 {
-                    for (var f = 0; f < parameterForms; f++)
+                    for (var m = 0; m < messageCount; m++)
                     {
-                        var parametersStart = (f * textLength) + longestForm;
-                        var parametersEnd = f == 0 ? parametersStart + suffixLength : duplicatesEnd;
-                        foreach (var form in forms)
-                        {
-                            var start = parametersStart - form.Length;
-                            form.CopyTo(chars.AsSpan(start));
-                            var length = Encoding.UTF8.GetBytes(chars.AsSpan(start, parametersEnd - start), bytes);
-                            hmac.AppendData(bytes, 0, length);
-                            hmac.TryGetHashAndReset(hash, out var written);
-                            // No early exit: every secret and form is hashed and compared in fixed time.
-                            matched |= CryptographicOperations.FixedTimeEquals(hash[..written], expected);
-                            computations++;
-                        }
+                        hmac.AppendData(bytes, bounds[2 * m], bounds[(2 * m) + 1] - bounds[2 * m]);
+                        hmac.TryGetHashAndReset(hash, out var written);
+                        // No early exit: every secret and form is hashed and compared in fixed time.
+                        matched |= CryptographicOperations.FixedTimeEquals(hash[..written], expected);
+                        computations++;
                     }
                 }
                 finally

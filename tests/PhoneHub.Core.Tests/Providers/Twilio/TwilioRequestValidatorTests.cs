@@ -213,6 +213,17 @@ public sealed class TwilioRequestValidatorTests
     }
 
     [Test]
+    public void IsValid_SurrogatePairSplitBetweenUrlAndParameters_SignedAsOneString()
+    {
+        // A URL ending in a high surrogate before a parameter starting with a low one: one string holds a whole pair
+        // there, so the validator must encode them together, as Twilio's libraries would.
+        const string url = "https://example.com/hook?x=\uD83D";
+        KeyValuePair<string, string>[] parameters = [new("\uDE00Key", "v")];
+        var signature = TwilioRequestValidator.ComputeSignature(url, parameters, "token");
+        Assert.That(TwilioRequestValidator.IsValid(url, parameters, signature, ["token"]), Is.True);
+    }
+
+    [Test]
     public void IsValidForAnyUrl_ManyThreadsSharingTokens_EveryAnswerRight()
     {
         var parameters = new Dictionary<string, string> { ["To"] = "+15005550006", ["Body"] = "hi" };
