@@ -124,5 +124,11 @@ public static class AwsSmsDefinition
             {
                 validation.AddError(MaxPrice, "'max_price' may have at most 5 decimals.");
             }
-        });
+        })
+    {
+        // SendMediaMessage fetches media from Amazon S3 only.
+        MediaUrlSchemes = ["s3"],
+        SenderPattern = AwsSmsLimits.OriginationIdentityPattern(),
+        SenderPatternDescription = "a sender ID, pool ID, phone number ID or ARN (1 to 256 letters, digits and _ : / + -)",
+    };
 }

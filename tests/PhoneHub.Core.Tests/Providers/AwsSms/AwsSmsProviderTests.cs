@@ -268,13 +268,15 @@ public sealed class AwsSmsProviderTests
     [Test]
     public async Task SendAsync_SenderWithSpace_FailsAsInvalidRequestWithoutCalling()
     {
+        // SmsService refuses such a sender before storing (AwsSmsMediaAndSenderTests); the provider checks again for other callers.
         using var t = await AwsSmsTestContext.CreateAsync();
 
-        var message = await t.Host.Get<ISmsService>().SendAsync(new SendSmsRequest { To = To, Body = "Hi", From = "My Shop" });
+        var ex = Assert.ThrowsAsync<SmsProviderException>(async () =>
+            await t.Provider.SendAsync(new SmsSendRequest(1, To, "Hi", "My Shop", []), await t.ProviderContextAsync()));
 
         Assert.Multiple(() =>
         {
-            Assert.That(message.ErrorCode, Is.EqualTo(AwsSmsErrorCodes.InvalidRequest));
+            Assert.That(ex!.ErrorCode, Is.EqualTo(AwsSmsErrorCodes.InvalidRequest));
             Assert.That(t.Aws.Requests, Is.Empty);
         });
     }
