@@ -2,12 +2,13 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PhoneHub.Configuration;
 using PhoneHub.Messaging;
 
 namespace PhoneHub.Providers.AwsSms;
 
-/// <summary>One SMS or MMS delivery event, as PhoneHub reads it.</summary>
-internal sealed record AwsSmsDeliveryEvent
+/// <summary>One SMS or MMS delivery event of AWS End User Messaging SMS, as PhoneHub reads it (see <see cref="AwsSmsDeliveryEvents"/>).</summary>
+public sealed record AwsSmsDeliveryEvent
 {
     /// <summary>AWS's message id (<c>messageId</c>), the one <c>SendTextMessage</c> returned.</summary>
     public required string ProviderMessageId { get; init; }
@@ -71,6 +72,39 @@ internal sealed record AwsSmsDeliveryEvent
 
     /// <summary>The recipient's carrier (<c>carrierName</c>).</summary>
     public string? CarrierName { get; init; }
+
+    /// <summary>
+    /// The event as a report for <see cref="ISmsService.ApplyStatusAsync"/>, matched by <see cref="ProviderMessageId"/>;
+    /// <see langword="null"/> for events PhoneHub does not map (acknowledge and ignore those).
+    /// </summary>
+    /// <param name="configId">The config that owns the topic (or event bus) the event came through, so that Core refuses it for another tenant's message.</param>
+    /// <returns>The report, or <see langword="null"/>.</returns>
+    /// <remarks>
+    /// Only failures carry the error code and text: a reason AWS reports while it is still retrying (a temporary carrier
+    /// error) would otherwise stay on a message that is later delivered. The price is what AWS charged for the message,
+    /// <c>totalMessagePrice</c> plus <c>totalCarrierFee</c>, in US dollars.
+    /// </remarks>
+    public SmsStatusReport? ToStatusReport(long? configId = null)
+    {
+        if (Status is not { } status)
+        {
+            return null;
+        }
+
+        var failed = status is SmsStatus.Failed or SmsStatus.Undelivered;
+        var price = Price is null && CarrierFee is null ? (decimal?)null : (Price ?? 0) + (CarrierFee ?? 0);
+        return new SmsStatusReport
+        {
+            Provider = PhoneProviders.AwsSms,
+            ProviderMessageId = ProviderMessageId,
+            Status = status,
+            ErrorCode = failed ? ErrorCode : null,
+            ErrorMessage = failed ? ErrorMessage : null,
+            Price = price,
+            PriceUnit = price is null ? null : PriceUnit,
+            ConfigId = configId,
+        };
+    }
 }
 
 /// <summary>
@@ -80,13 +114,25 @@ internal sealed record AwsSmsDeliveryEvent
 /// <c>messageStatusDescription</c>, <c>context</c>, <c>totalMessageParts</c>, <c>totalMessagePrice</c>, <c>totalCarrierFee</c> and more.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The input is the event document: the <c>Message</c> of an SNS notification whose signature was already verified, or
 /// an EventBridge event (its <c>detail</c> is read). An SNS envelope itself is refused, so that an unverified one cannot
-/// slip through here.
+/// slip through here. The SNS webhook of <c>PhoneHub.AspNetCore</c> uses this for topics an <c>aws-sms</c> config owns;
+/// a host that receives events another way (EventBridge, SQS) can parse them here and apply
+/// <see cref="AwsSmsDeliveryEvent.ToStatusReport"/> itself.
+/// </para>
+/// <para>
+/// A document with a string that is not Unicode (an escaped lone surrogate) is refused: it could be neither stored nor logged faithfully.
+/// </para>
 /// </remarks>
-internal static class AwsSmsDeliveryEvents
+public static class AwsSmsDeliveryEvents
 {
     private const int MaxTextLength = 300;
+
+    // AWS message ids are UUIDs; anything much longer is not one and is not worth storing.
+    private const int MaxMessageIdLength = 256;
+
+    private const int MaxDepth = 16;
 
     /// <summary>The PhoneHub meaning of each event type after its channel prefix (<c>TEXT_</c>, <c>MEDIA_</c>).</summary>
     private static readonly Dictionary<string, (SmsStatus Status, string? ErrorCode)> Outcomes = new(StringComparer.Ordinal)
@@ -131,10 +177,17 @@ internal static class AwsSmsDeliveryEvents
     /// <returns>Whether it could be read.</returns>
     public static bool TryParse(string json, [NotNullWhen(true)] out AwsSmsDeliveryEvent? delivery, [NotNullWhen(false)] out string? error)
     {
+        ArgumentNullException.ThrowIfNull(json);
         delivery = null;
         AwsSmsEventDocument? document;
         try
         {
+            if (!AllStringsAreUnicode(json))
+            {
+                error = "The event holds a string that is not valid Unicode.";
+                return false;
+            }
+
             document = JsonSerializer.Deserialize(json, AwsSmsJsonContext.Default.AwsSmsEventDocument);
         }
         catch (JsonException)
@@ -166,6 +219,12 @@ internal static class AwsSmsDeliveryEvents
             return false;
         }
 
+        if (document.MessageId.Length > MaxMessageIdLength || document.EventType.Length > MaxMessageIdLength)
+        {
+            error = "The event's messageId or eventType is too long.";
+            return false;
+        }
+
         var context = document.Context ?? new Dictionary<string, string>(StringComparer.Ordinal);
         var (status, errorCode) = Interpret(document);
         var failed = errorCode is not null;
@@ -194,6 +253,59 @@ internal static class AwsSmsDeliveryEvents
             CarrierName = document.CarrierName,
         };
         error = null;
+        return true;
+    }
+
+    // An escaped lone surrogate ("\ud800") is well-formed JSON; reading it as a string throws (or, on some paths, yields a
+    // lone surrogate). Walking every string, names included, finds both before anything is deserialized.
+    private static bool AllStringsAreUnicode(string json)
+    {
+        // Raw lone surrogates would be replaced silently while the text is transcoded; they are refused the same way.
+        if (!IsUnicode(json))
+        {
+            return false;
+        }
+
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        try
+        {
+            return IsUnicode(doc.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsUnicode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsUnicode(element.GetString()!);
+            case JsonValueKind.Array:
+                return element.EnumerateArray().All(IsUnicode);
+            case JsonValueKind.Object:
+                return element.EnumerateObject().All(p => IsUnicode(p.Name) && IsUnicode(p.Value));
+            default:
+                return true;
+        }
+    }
+
+    private static bool IsUnicode(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

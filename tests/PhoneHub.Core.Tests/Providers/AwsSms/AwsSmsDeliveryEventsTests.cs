@@ -231,6 +231,97 @@ public sealed class AwsSmsDeliveryEventsTests
         Assert.That(e!.ErrorMessage!.Length, Is.LessThanOrEqualTo(301));
     }
 
+    [TestCase("{\"eventType\":\"TEXT_DELIVERED\",\"messageId\":\"\\ud800\"}")]
+    [TestCase("{\"eventType\":\"TEXT_DELIVERED\",\"messageId\":\"x\",\"context\":{\"k\":\"\\udc00\"}}")]
+    [TestCase("{\"eventType\":\"TEXT_DELIVERED\",\"messageId\":\"x\",\"context\":{\"\\ud800\":\"v\"}}")]
+    public void TryParse_StringThatIsNotUnicode_FailsWithReason(string json)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(AwsSmsDeliveryEvents.TryParse(json, out var e, out var error), Is.False);
+            Assert.That(error, Does.Contain("Unicode"));
+        });
+    }
+
+    [Test]
+    public void TryParse_RawLoneSurrogate_FailsWithReason()
+    {
+        // Built at run time: an attribute argument cannot hold a lone surrogate (metadata stores it as UTF-8).
+        var json = "{\"eventType\":\"TEXT_DELIVERED\",\"messageId\":\"x" + (char)0xD800 + "\"}";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(AwsSmsDeliveryEvents.TryParse(json, out _, out var error), Is.False);
+            Assert.That(error, Does.Contain("Unicode"));
+        });
+    }
+
+    [Test]
+    public void TryParse_MessageIdLongerThanAnyAwsId_Fails()
+    {
+        var json = Event("TEXT_DELIVERED", "DELIVERED", "d", isFinal: true).Replace("ed23196c-75ce-4727-93ee-7bf72b64998f", new string('a', 257), StringComparison.Ordinal);
+
+        Assert.That(AwsSmsDeliveryEvents.TryParse(json, out _, out var error), Is.False, error);
+    }
+
+    [Test]
+    public void ToStatusReport_Delivered_ReportsStatusPriceWithCarrierFeeAndTheVouchingConfig()
+    {
+        Assert.That(AwsSmsDeliveryEvents.TryParse(Event("TEXT_DELIVERED", "DELIVERED", "d", isFinal: true, price: "0.00581"), out var e, out var error), Is.True, error);
+
+        var report = e!.ToStatusReport(configId: 7);
+
+        Assert.That(report, Is.EqualTo(new SmsStatusReport
+        {
+            Provider = "aws-sms",
+            ProviderMessageId = "ed23196c-75ce-4727-93ee-7bf72b64998f",
+            Status = SmsStatus.Delivered,
+            Price = 0.00883m,
+            PriceUnit = "USD",
+            ConfigId = 7,
+        }));
+    }
+
+    [Test]
+    public void ToStatusReport_FinalFailure_CarriesCodeAndText()
+    {
+        Assert.That(AwsSmsDeliveryEvents.TryParse(Event("TEXT_SPAM", "SPAM", "Carrier flagged it as spam", isFinal: true), out var e, out var error), Is.True, error);
+
+        var report = e!.ToStatusReport();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report!.Status, Is.EqualTo(SmsStatus.Undelivered));
+            Assert.That(report.ErrorCode, Is.EqualTo(AwsSmsErrorCodes.Spam));
+            Assert.That(report.ErrorMessage, Is.EqualTo("Carrier flagged it as spam"));
+            Assert.That(report.Price, Is.Null);
+            Assert.That(report.PriceUnit, Is.Null);
+            Assert.That(report.ConfigId, Is.Null);
+        });
+    }
+
+    [Test]
+    public void ToStatusReport_FailureAwsStillRetries_InProgressWithoutTheReason()
+    {
+        Assert.That(AwsSmsDeliveryEvents.TryParse(Event("TEXT_CARRIER_UNREACHABLE", "CARRIER_UNREACHABLE", "Temporary", isFinal: false), out var e, out var error), Is.True, error);
+
+        var report = e!.ToStatusReport();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report!.Status, Is.EqualTo(SmsStatus.Sending));
+            Assert.That(report.ErrorCode, Is.Null, "a delivered message must not keep a reason from a retried attempt");
+            Assert.That(report.ErrorMessage, Is.Null);
+        });
+    }
+
+    [Test]
+    public void ToStatusReport_EventPhoneHubDoesNotMap_IsNull()
+    {
+        Assert.That(AwsSmsDeliveryEvents.TryParse(Event("VOICE_COMPLETED", "COMPLETED", "x", isFinal: true), out var e, out var error), Is.True, error);
+        Assert.That(e!.ToStatusReport(3), Is.Null);
+    }
+
     /// <summary>An event of the documented shape with the given type, status and finality.</summary>
     private static string Event(string eventType, string status, string description, bool isFinal, string context = "{}", string? price = null) => $$"""
         {
