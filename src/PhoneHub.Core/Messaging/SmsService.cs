@@ -64,21 +64,34 @@ internal sealed class SmsService(
         return await EnqueuePreparedAsync(Prepare(request, config, group, user, batchId: null, time.GetUtcNow()), request, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    public Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var rows = requests.ToList();
+        return SendManyAsync(requests.Select(r => r is null ? SmsBulkRow.Invalid("row", "The row is empty.") : SmsBulkRow.Of(r)), group, user, cancellationToken);
+    }
+
+    public async Task<SmsBulkResult> SendManyAsync(IEnumerable<SmsBulkRow> rows, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
         var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
 
         // Each row is checked on its own: a bad row is reported and the others go.
-        var accepted = new List<(int Row, Prepared Prepared)>(rows.Count);
+        var accepted = new List<(int Row, Prepared Prepared)>(list.Count);
         var rejected = new List<SmsBulkRowError>();
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < list.Count; i++)
         {
             try
             {
-                accepted.Add((i, Prepare(rows[i] ?? throw new PhoneHubValidationException("row", "The row is empty."), config, group, user, batchId: null, now)));
+                var row = list[i] ?? SmsBulkRow.Invalid("row", "The row is empty.");
+                if (row.Errors is { } errors)
+                {
+                    rejected.Add(new SmsBulkRowError(i, errors));
+                    continue;
+                }
+
+                accepted.Add((i, Prepare(row.Request!, config, group, user, batchId: null, now)));
             }
             catch (InvalidPhoneNumberException ex)
             {
@@ -90,7 +103,7 @@ internal sealed class SmsService(
             }
         }
 
-        var batch = await store.CreateBatchAsync(new SmsBatch { Group = group, User = user, Total = rows.Count, Rejected = rejected.Count, Created = now }, cancellationToken).ConfigureAwait(false);
+        var batch = await store.CreateBatchAsync(new SmsBatch { Group = group, User = user, Total = list.Count, Rejected = rejected.Count, Created = now }, cancellationToken).ConfigureAwait(false);
 
         // One transaction per chunk, not per message.
         var ids = new List<long>(accepted.Count);

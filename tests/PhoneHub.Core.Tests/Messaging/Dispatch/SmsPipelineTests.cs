@@ -250,6 +250,24 @@ public class SmsPipelineTests
     }
 
     [Test]
+    public async Task SendManyAsync_CsvWithUnreadableLines_CountsThemInTheBatch()
+    {
+        await ConfigAsync();
+        var rows = SmsCsv.Read(new StringReader("to,body,send_at\n+14155552671,a,\n+14155552672,b,next week\nnope,c,\n+14155552673,d,\n"));
+
+        var result = await Sms.SendManyAsync(rows);
+        var status = await Sms.GetBatchAsync(result.Batch.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Rejected.Select(r => (r.Row, r.Errors.Keys.Single())), Is.EqualTo(new[] { (1, "send_at"), (2, "to_number") }));
+            Assert.That(status!.Batch.Total, Is.EqualTo(4));
+            Assert.That(status.Batch.Rejected, Is.EqualTo(2));
+            Assert.That(status.Enqueued, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task SendManyAsync_ManyRows_AllStoredInTheBatch()
     {
         await ConfigAsync();
