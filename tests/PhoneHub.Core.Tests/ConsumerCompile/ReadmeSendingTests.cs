@@ -1,4 +1,4 @@
-// The README's "Scheduled, bulk and idempotent sends" snippet, compiled and run: if this file changes, change the README with it.
+// The README's "Sending at scale" snippet, compiled and run: if this file changes, change the README with it.
 using Microsoft.Extensions.DependencyInjection;
 using PhoneHub;
 using PhoneHub.Configuration;
@@ -73,7 +73,7 @@ public class ReadmeSendingTests
     public void Readme_ShowsThisCodeWordForWord()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
-        var section = readme[readme.IndexOf("## Scheduled, bulk and idempotent sends", StringComparison.Ordinal)..];
+        var section = readme[readme.IndexOf("## Sending at scale: scheduled, bulk and idempotent sends", StringComparison.Ordinal)..];
         var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
         var shown = section[start..section.IndexOf("```\n", start, StringComparison.Ordinal)];
 
