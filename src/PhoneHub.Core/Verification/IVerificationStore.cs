@@ -8,7 +8,7 @@ namespace PhoneHub.Verification;
 public interface IVerificationStore
 {
     /// <summary>
-    /// Atomically: counts the codes sent to the number in the group since <see cref="VerificationStartWrite.WindowStart"/>;
+    /// Atomically: counts the codes sent to the number in the group after <see cref="VerificationStartWrite.WindowStart"/>;
     /// at <see cref="VerificationStartWrite.MaxStarts"/> refuses (with when the oldest of them leaves the window); else
     /// gives the live verification (pending and not expired) the new code, or creates one; and records the send.
     /// </summary>
@@ -115,7 +115,7 @@ public sealed record VerificationStartWrite
     /// <summary>When a new verification expires (a reused one keeps its expiry).</summary>
     public DateTimeOffset ExpiresAt { get; init; }
 
-    /// <summary>Sends since this time count against <see cref="MaxStarts"/>.</summary>
+    /// <summary>Sends after this time count against <see cref="MaxStarts"/>.</summary>
     public DateTimeOffset WindowStart { get; init; }
 
     /// <summary>The sends allowed within the window.</summary>

@@ -21,13 +21,13 @@ internal sealed class SqliteVerificationStore(SqliteDatabase database) : IVerifi
 
     private const string SendsInWindow = """
         SELECT count(*) AS count, min(sent_at) AS oldest FROM verification_sends
-        WHERE ifnull(group_id, '') = ifnull(@group_id, '') AND phone_number = @phone_number AND sent_at >= @window_start;
+        WHERE ifnull(group_id, '') = ifnull(@group_id, '') AND phone_number = @phone_number AND sent_at > @window_start;
         """;
 
     // Sends that left the window no longer count for anything: dropped for this number on each start.
     private const string PruneSends = """
         DELETE FROM verification_sends
-        WHERE ifnull(group_id, '') = ifnull(@group_id, '') AND phone_number = @phone_number AND sent_at < @window_start;
+        WHERE ifnull(group_id, '') = ifnull(@group_id, '') AND phone_number = @phone_number AND sent_at <= @window_start;
         """;
 
     private const string Resend = $"""
