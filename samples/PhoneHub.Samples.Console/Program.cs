@@ -111,7 +111,7 @@ static IHost BuildHost()
             options.EncryptionKey = SampleKey(database, ".key");
         }
     });
-    builder.Services.PostConfigure<VerificationOptions>(options => options.CodeKey ??= SampleKey(database, ".verify-key"));
+    builder.Services.PostConfigure<VerificationOptions>(options => options.CodeKey ??= SampleKey(database, ".verify.key"));
     return builder.Build();
 }
 
