@@ -14,6 +14,7 @@ using PhoneHub.Providers;
 using PhoneHub.Providers.Testing;
 using PhoneHub.Security;
 using PhoneHub.Stores;
+using PhoneHub.Verification;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -137,6 +138,13 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<ISmsService, SmsService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SmsDispatcherService>());
         services.TryAddSingleton<IPhoneHub, PhoneHubService>();
+        services.AddOptions<VerificationOptions>().BindSectionIfPresent(VerificationOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<VerificationOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsSemanticValidator>());
+        services.TryAddSingleton<VerificationCodes>();
+        services.TryAddSingleton<MessageSecretSealer>();
+        services.TryAddSingleton<IVerificationService, VerificationService>();
 
         // In a generic host, checks and migrations run at start, before the first request.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PhoneHubStartup>());

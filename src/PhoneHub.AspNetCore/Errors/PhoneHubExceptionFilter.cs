@@ -6,6 +6,7 @@ using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
+using PhoneHub.Verification;
 
 namespace PhoneHub.AspNetCore.Errors;
 
@@ -84,6 +85,21 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpoin
             RestLog.HostMisconfigured(_logger, ex, PhoneHubProblemCodes.CredentialsUnavailable, context.HttpContext.Request.Path);
             return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Credentials unavailable",
                 "Provider credentials cannot be stored or read on this server right now.", PhoneHubProblemCodes.CredentialsUnavailable);
+        }
+        catch (VerificationLimitException ex)
+        {
+            if (ex.RetryAfter is { } retryAfter)
+            {
+                VerificationEndpoints.SetRetryAfter(context.HttpContext.Response, retryAfter);
+            }
+
+            return PhoneHubProblems.Problem(ex.RetryAfter is null ? StatusCodes.Status403Forbidden : StatusCodes.Status429TooManyRequests, "Verification refused", ex.Message, ex.Reason);
+        }
+        catch (VerificationUnavailableException ex)
+        {
+            RestLog.HostMisconfigured(_logger, ex, VerificationReasons.Unavailable, context.HttpContext.Request.Path);
+            return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Verification unavailable",
+                "Phone-number verification is not configured on this server.", VerificationReasons.Unavailable);
         }
         catch (PhoneLookupException ex)
         {

@@ -12,7 +12,7 @@ using PhoneHub.AspNetCore.Tenancy;
 
 namespace PhoneHub.AspNetCore.Rest;
 
-/// <summary>The REST routes: phone numbers, SMS and configs.</summary>
+/// <summary>The REST routes: phone numbers, SMS, configs and verification.</summary>
 internal static class RestEndpoints
 {
     public static IServiceCollection AddPhoneHubRestServices(this IServiceCollection services)
@@ -53,6 +53,7 @@ internal static class RestEndpoints
         PhoneEndpoints.Map(rest);
         SmsEndpoints.Map(rest);
         ConfigEndpoints.Map(rest);
+        VerificationEndpoints.Map(rest);
         return group;
     }
 

@@ -30,6 +30,18 @@ public static class PhoneHubTelemetry
     /// <summary>Histogram of provider send durations, in seconds; tag <c>phonehub.provider</c>.</summary>
     public const string SendDuration = "phonehub.sms.send.duration";
 
+    /// <summary>Counter of verifications started (resends excluded); tags <c>phonehub.country</c>, <c>phonehub.prefix</c>. Conversion is <see cref="VerificationsApproved"/> / this.</summary>
+    public const string VerificationsStarted = "phonehub.verify.started";
+
+    /// <summary>Counter of verifications approved; tags <c>phonehub.country</c>, <c>phonehub.prefix</c>, counted against <see cref="VerificationsStarted"/>.</summary>
+    public const string VerificationsApproved = "phonehub.verify.approved";
+
+    /// <summary>Counter of verification checks answered; tag <c>phonehub.reason</c> (the stable reason code).</summary>
+    public const string VerificationChecks = "phonehub.verify.checks";
+
+    /// <summary>Counter of verification starts refused by a limit; tag <c>phonehub.reason</c>.</summary>
+    public const string VerificationsRefused = "phonehub.verify.refused";
+
     internal static readonly ActivitySource ActivitySource = new(ActivitySourceName);
 }
 
@@ -45,6 +57,10 @@ internal sealed class PhoneHubMetrics
         LookupRequests = meter.CreateCounter<long>(PhoneHubTelemetry.LookupRequests, "{lookup}", "Phone lookups, by where the answer came from.");
         LookupDuration = meter.CreateHistogram<double>(PhoneHubTelemetry.LookupDuration, "s", "Duration of provider lookups.");
         SendDuration = meter.CreateHistogram<double>(PhoneHubTelemetry.SendDuration, "s", "Duration of provider sends.");
+        VerificationsStarted = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationsStarted, "{verification}", "Verifications started, by country and prefix.");
+        VerificationsApproved = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationsApproved, "{verification}", "Verifications approved, by country and prefix.");
+        VerificationChecks = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationChecks, "{check}", "Verification checks, by reason.");
+        VerificationsRefused = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationsRefused, "{verification}", "Verification starts refused, by reason.");
     }
 
     public Counter<long> SmsSent { get; }
@@ -58,4 +74,12 @@ internal sealed class PhoneHubMetrics
     public Histogram<double> LookupDuration { get; }
 
     public Histogram<double> SendDuration { get; }
+
+    public Counter<long> VerificationsStarted { get; }
+
+    public Counter<long> VerificationsApproved { get; }
+
+    public Counter<long> VerificationChecks { get; }
+
+    public Counter<long> VerificationsRefused { get; }
 }

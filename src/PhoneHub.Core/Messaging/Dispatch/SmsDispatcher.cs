@@ -26,6 +26,9 @@ internal sealed class SmsDispatcher : IDisposable
 {
     public const string OutcomeUnknown = "outcome_unknown";
 
+    /// <summary>The error code of a message whose sealed code cannot be opened here (it is failed, never sent sealed).</summary>
+    public const string SealedBodyUnreadable = "sealed_body_unreadable";
+
     private readonly ISmsStore _store;
     private readonly IPhoneConfigService _configs;
     private readonly ProviderRegistry _providers;
@@ -34,6 +37,7 @@ internal sealed class SmsDispatcher : IDisposable
     private readonly PhoneNormalizer _normalizer;
     private readonly TimeProvider _time;
     private readonly PhoneHubMetrics _metrics;
+    private readonly MessageSecretSealer _secrets;
     private readonly SmsDispatchOptions _options;
     private readonly ILogger<SmsDispatcher> _logger;
     private readonly SemaphoreSlim _work = new(0, 1);
@@ -48,6 +52,7 @@ internal sealed class SmsDispatcher : IDisposable
         PhoneNormalizer normalizer,
         TimeProvider time,
         PhoneHubMetrics metrics,
+        MessageSecretSealer secrets,
         IOptions<SmsDispatchOptions> options,
         ILogger<SmsDispatcher> logger)
     {
@@ -59,6 +64,7 @@ internal sealed class SmsDispatcher : IDisposable
         _normalizer = normalizer;
         _time = time;
         _metrics = metrics;
+        _secrets = secrets;
         _options = options.Value;
         _logger = logger;
         Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
@@ -300,7 +306,10 @@ internal sealed class SmsDispatcher : IDisposable
         try
         {
             var context = await _configs.GetProviderContextAsync(config, cancellationToken).ConfigureAwait(false);
-            var result = await provider.SendAsync(new SmsSendRequest(message.Id, message.To, message.Body, sender, message.MediaUrls), context, cancellationToken).ConfigureAwait(false);
+            // A sealed secret (a one-time code) is opened only here, for the provider; the store keeps it sealed.
+            var body = _secrets.Open(message.Body, message.Group, message.To)
+                ?? throw new SmsProviderException(SealedBodyUnreadable, "The message holds a sealed code this server cannot open (another key, or another recipient); it was not sent.");
+            var result = await provider.SendAsync(new SmsSendRequest(message.Id, message.To, body, sender, message.MediaUrls), context, cancellationToken).ConfigureAwait(false);
             var sentAt = _time.GetUtcNow();
             final = message with
             {

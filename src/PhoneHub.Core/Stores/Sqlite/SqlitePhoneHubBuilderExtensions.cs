@@ -60,6 +60,7 @@ public static class SqlitePhoneHubBuilderExtensions
         Add<IPhoneNumberStore, SqlitePhoneNumberStore>(services, replace);
         Add<ISmsStore, SqliteSmsStore>(services, replace);
         Add<IPhoneConfigStore, SqlitePhoneConfigStore>(services, replace);
+        Add<PhoneHub.Verification.IVerificationStore, SqliteVerificationStore>(services, replace);
     }
 
     private static void Add<TService, TImplementation>(IServiceCollection services, bool replace, Func<IServiceProvider, TImplementation>? factory = null)
