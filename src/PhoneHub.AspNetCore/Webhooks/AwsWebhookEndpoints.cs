@@ -26,9 +26,10 @@ internal static class AwsWebhookEndpoints
         switch (envelope.Type)
         {
             case SnsEnvelope.SubscriptionConfirmation:
-                return await ConfirmAsync(envelope, httpClients, options.Value, logger, http.RequestAborted).ConfigureAwait(false);
+                return await ConfirmAsync(http, envelope, httpClients, options.Value, logger).ConfigureAwait(false);
             case SnsEnvelope.UnsubscribeConfirmation:
                 WebhookLog.SnsUnsubscribed(logger, envelope.TopicArn);
+                WebhookTelemetryFilter.SetOutcome(http, "unsubscribed");
                 return TypedResults.Ok();
         }
 
@@ -47,7 +48,8 @@ internal static class AwsWebhookEndpoints
         }
 
         // Stored once per inboundMessageId; the host's handler runs once and its reply goes out through this config.
-        await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
+        var result = await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
+        WebhookTelemetryFilter.SetOutcome(http, result.Created ? "stored" : "duplicate");
         return TypedResults.Ok();
     }
 
@@ -119,11 +121,13 @@ internal static class AwsWebhookEndpoints
     /// Confirms a subscription by calling its SubscribeURL, but only a URL that cannot be pointed elsewhere: https, on the
     /// SNS host that signed the message, <c>Action=ConfirmSubscription</c> for this topic and token.
     /// </summary>
-    private static async Task<IResult> ConfirmAsync(SnsEnvelope envelope, IHttpClientFactory httpClients, PhoneHubWebhookOptions options, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfirmAsync(HttpContext http, SnsEnvelope envelope, IHttpClientFactory httpClients, PhoneHubWebhookOptions options, ILogger logger)
     {
+        var cancellationToken = http.RequestAborted;
         if (!options.ConfirmSnsSubscriptions)
         {
             WebhookLog.SnsSubscriptionNotConfirmed(logger, envelope.TopicArn, "automatic confirmation is turned off");
+            WebhookTelemetryFilter.SetOutcome(http, "subscription_not_confirmed");
             return TypedResults.Ok();
         }
 
@@ -150,6 +154,7 @@ internal static class AwsWebhookEndpoints
         }
 
         WebhookLog.SnsSubscriptionConfirmed(logger, envelope.TopicArn);
+        WebhookTelemetryFilter.SetOutcome(http, "subscription_confirmed");
         return TypedResults.Ok();
     }
 
