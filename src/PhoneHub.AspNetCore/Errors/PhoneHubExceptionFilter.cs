@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PhoneHub.AspNetCore.Rest;
 using PhoneHub.Configuration;
+using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
@@ -58,6 +59,18 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpoin
         catch (ProviderIdentityConflictException ex)
         {
             return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "Identity already in use", ex.Message, PhoneHubProblemCodes.IdentityConflict);
+        }
+        catch (IdempotencyConflictException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", ex.Message, PhoneHubProblemCodes.IdempotencyConflict);
+        }
+        catch (SmsNotCancelableException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "Not cancelable", ex.Message, PhoneHubProblemCodes.NotCancelable);
+        }
+        catch (SmsCsvException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status400BadRequest, "Invalid CSV", ex.Message, PhoneHubProblemCodes.InvalidCsv);
         }
         catch (ProviderNotRegisteredException ex)
         {

@@ -17,7 +17,10 @@ internal static class RestEndpoints
 {
     public static IServiceCollection AddPhoneHubRestServices(this IServiceCollection services)
     {
-        services.AddOptions<PhoneHubRestOptions>().BindConfiguration(PhoneHubRestOptions.SectionName);
+        services.AddOptions<PhoneHubRestOptions>().BindConfiguration(PhoneHubRestOptions.SectionName)
+            .Validate(o => o.MaxRequestBodySize > 0 && o.MaxBulkRequestBodySize > 0 && o.MaxBulkMessages > 0,
+                $"{PhoneHubRestOptions.SectionName}: MaxRequestBodySize, MaxBulkRequestBodySize and MaxBulkMessages must be positive.")
+            .ValidateOnStart();
 
         // Defaults only: a host's own resolvers, registered before or after, win.
         services.TryAddSingleton<IPhoneHubPermissionResolver, ClaimsPermissionResolver>();

@@ -95,17 +95,7 @@ internal static class TwilioWebhookEndpoints
             ConfigId = request.Config.Id,
         }, http.RequestAborted).ConfigureAwait(false);
         WebhookLog.TwilioStatusApplied(logger, sid, status.ToWireName(), outcome.ToString());
-        WebhookTelemetryFilter.SetOutcome(http, OutcomeName(outcome));
+        WebhookTelemetryFilter.SetOutcome(http, WebhookTelemetryFilter.OutcomeName(outcome));
         return TypedResults.Ok();
     }
-
-    private static string OutcomeName(StatusUpdateOutcome outcome) => outcome switch
-    {
-        StatusUpdateOutcome.Updated => "updated",
-        StatusUpdateOutcome.Ignored => "ignored",
-        StatusUpdateOutcome.NotFound => "not_found",
-        StatusUpdateOutcome.Pending => "pending",
-        StatusUpdateOutcome.Refused => "refused",
-        _ => "unknown",
-    };
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using PhoneHub.Diagnostics;
+using PhoneHub.Messaging;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
@@ -49,6 +50,17 @@ internal sealed class WebhookTelemetryFilter(string provider, string kind) : IEn
             feature.Value = outcome;
         }
     }
+
+    /// <summary>The outcome tag of a status report applied to a message.</summary>
+    public static string OutcomeName(StatusUpdateOutcome outcome) => outcome switch
+    {
+        StatusUpdateOutcome.Updated => "updated",
+        StatusUpdateOutcome.Ignored => "ignored",
+        StatusUpdateOutcome.NotFound => "not_found",
+        StatusUpdateOutcome.Pending => "pending",
+        StatusUpdateOutcome.Refused => "refused",
+        _ => "unknown",
+    };
 
     private void Record(HttpContext http, Activity? activity, string outcome, int? status, bool failed)
     {

@@ -51,6 +51,9 @@ public sealed class AuthorizationMatrixTests
         new("PUT phone/{id}", [[ManagePhoneNumbers], [ManageGroups]], false, 200, (c, f) => c.PutAsync($"{Prefix}/phone/{f.PhoneId}", Json(new { carrier = "x" }))),
         new("DELETE phone/{id}", [[ManagePhoneNumbers], [ManageGroups]], false, 204, (c, f) => c.DeleteAsync($"{Prefix}/phone/{f.PhoneId}")),
         new("POST sms/send", [[ManageSms]], false, 201, (c, _) => c.PostAsync($"{Prefix}/sms/send", Json(new { to_number = "+14155552671", body = "hi" }))),
+        new("POST sms/bulk", [[ManageSms]], false, 202, (c, _) => c.PostAsync($"{Prefix}/sms/bulk", Json(new { messages = new[] { new { to_number = "+14155552671", body = "hi" } } }))),
+        new("GET sms/batches/{id}", [ViewMessages], true, 200, (c, f) => c.GetAsync($"{Prefix}/sms/batches/{f.BatchId}")),
+        new("POST sms/{id}/cancel", [[ManageSms]], true, 200, (c, f) => c.PostAsync($"{Prefix}/sms/{f.ScheduledId}/cancel", null)),
         new("GET sms", [ViewMessages], false, 200, (c, _) => c.GetAsync($"{Prefix}/sms")),
         new("GET sms/{id}", [ViewMessages], true, 200, (c, f) => c.GetAsync($"{Prefix}/sms/{f.MessageId}")),
         new("GET config", [[ManagePhoneConfig]], false, 200, (c, _) => c.GetAsync($"{Prefix}/config")),
@@ -137,7 +140,7 @@ public sealed class AuthorizationMatrixTests
         var covered = Routes.Select(r => r.Name.Replace("{system id}", "{id}", StringComparison.Ordinal).Replace(" (system default)", "", StringComparison.Ordinal)).ToHashSet();
 
         Assert.That(mapped, Is.SubsetOf(covered));
-        Assert.That(mapped, Has.Count.EqualTo(18));
+        Assert.That(mapped, Has.Count.EqualTo(21));
     }
 
     private async Task<Fixture> CreateGroupAFixtureAsync()
@@ -153,10 +156,14 @@ public sealed class AuthorizationMatrixTests
             Created = DateTimeOffset.UtcNow,
             Modified = DateTimeOffset.UtcNow,
         });
-        return new Fixture(marker, config.Id, message.Id, phone.Id, _systemConfigId);
+        // Scheduled a day ahead so that no dispatcher takes them while the case runs: the cancel stays cancelable.
+        var later = DateTimeOffset.UtcNow.AddDays(1);
+        var scheduled = await _host.Hub.Messages.EnqueueAsync(new Messaging.SendSmsRequest { To = "+14155552671", Body = marker, SendAt = later }, GroupA, "seed");
+        var batch = await _host.Hub.Messages.SendManyAsync([new Messaging.SendSmsRequest { To = "+14155552671", Body = marker, SendAt = later }], GroupA, "seed");
+        return new Fixture(marker, config.Id, message.Id, phone.Id, _systemConfigId, scheduled.Id, batch.Batch.Id);
     }
 
-    private sealed record Fixture(string Marker, long ConfigId, long MessageId, long PhoneId, long SystemConfigId);
+    private sealed record Fixture(string Marker, long ConfigId, long MessageId, long PhoneId, long SystemConfigId, long ScheduledId, long BatchId);
 
     private sealed record Route(string Name, string[][] Requires, bool OwnedByGroupA, int Success, Func<HttpClient, Fixture, Task<HttpResponseMessage>> Send);
 }

@@ -29,6 +29,7 @@ public sealed class OpenApiTests
         {
             $"{prefix}/phone/normalize", $"{prefix}/phone/lookup", $"{prefix}/phone", $"{prefix}/phone/{{id}}",
             $"{prefix}/sms/send", $"{prefix}/sms", $"{prefix}/sms/{{id}}",
+            $"{prefix}/sms/bulk", $"{prefix}/sms/batches/{{id}}", $"{prefix}/sms/{{id}}/cancel",
             $"{prefix}/config", $"{prefix}/config/{{id}}", $"{prefix}/config/{{id}}/test", $"{prefix}/config/{{id}}/credentials",
         }));
 
