@@ -43,6 +43,9 @@ try
     {
         "lookup" => await LookupAsync(command, output),
         "send" => await SendAsync(command, output),
+        "send-bulk" => await Bulk.SendAsync(hub, command, output),
+        "cancel" => await Bulk.CancelAsync(hub, command, output),
+        "dispatch" => await Bulk.DispatchAsync(hub, output),
         "sms" when command.Positional.Count > 1 && command.Positional[1] == "list" => await ListMessagesAsync(hub, command, output),
         "config" when command.Positional.Count > 1 => command.Positional[1] switch
         {
@@ -180,16 +183,22 @@ static async Task<int> LookupAsync(CommandLine command, TextWriter output)
 
 static async Task<int> SendAsync(CommandLine command, TextWriter output)
 {
-    var message = await Phone.SendSmsAsync(
-        new SendSmsRequest
-        {
-            To = command.Arg(1, "recipient"),
-            Body = command.Arg(2, "message text"),
-            From = command.Option("--from"),
-            MediaUrls = command.Options("--media"),
-        },
-        command.Option("--group"),
-        command.Option("--user") ?? Environment.UserName);
+    var request = new SendSmsRequest
+    {
+        To = command.Arg(1, "recipient"),
+        Body = command.Arg(2, "message text"),
+        From = command.Option("--from"),
+        MediaUrls = command.Options("--media"),
+        SendAt = command.Option("--at") is { } at ? Bulk.ParseTime(at, "--at") : null,
+        IdempotencyKey = command.Option("--key"),
+    };
+    var group = command.Option("--group");
+    var user = command.Option("--user") ?? Environment.UserName;
+
+    // A scheduled message is only stored now; `dispatch` (or any host running the dispatcher) sends it when due.
+    var message = request.SendAt is null
+        ? await Phone.SendSmsAsync(request, group, user)
+        : await Phone.Hub.Messages.EnqueueAsync(request, group, user);
     output.WriteLine($"Message {message.Id}: {message.Status.ToWireName()}");
     Table.PrintPairs(output,
     [
@@ -342,8 +351,15 @@ static void PrintUsage(TextWriter output) => output.WriteLine("""
 
       normalize <number> [--region US] [--details]   Print the number in E.164 (exit 1 when invalid)
       lookup <number> [--force] [--group G]          Look a number up through the shared cache
-      send <to> <text> [--from X] [--media URL]... [--group G] [--user U]
-                                                     Send an SMS (test mode by default: nothing leaves the machine)
+      send <to> <text> [--from X] [--media URL]... [--at TIME] [--key K] [--group G] [--user U]
+                                                     Send an SMS (test mode by default: nothing leaves the machine);
+                                                     --at schedules it (RFC 3339, e.g. 2026-03-01T09:30:00-08:00),
+                                                     --key makes a retry of the same command send nothing twice
+      send-bulk <file.csv> [--group G] [--user U]    Queue every line of a CSV (columns to, body, optional send_at, from)
+                                                     as one batch and send the due ones with a progress bar; exit 1
+                                                     when a line was refused
+      cancel <id>                                    Cancel a scheduled or queued message
+      dispatch                                       Send every message that is due now (scheduled ones whose time came)
       sms list [--group G | --all] [--status S] [--limit N]
                                                      List stored messages, newest first
       config add --name N [--provider twilio|aws|aws-sms] [--group G] [--test-mode] [--inactive] [--no-lookup]
