@@ -135,6 +135,7 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<SenderPacing>();
         services.TryAddSingleton<SmsStatusEffects>();
         services.TryAddSingleton<SmsDispatcher>();
+        services.TryAddSingleton<SmsQueueMonitor>();
         services.TryAddSingleton<ISmsService, SmsService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SmsDispatcherService>());
         services.TryAddSingleton<IPhoneHub, PhoneHubService>();

@@ -109,4 +109,7 @@ internal static partial class Log
 
     [LoggerMessage(31, LogLevel.Warning, "Connection test of config {ConfigId} ({Provider}) failed: {ErrorCode}.")]
     public static partial void ConnectionTestFailed(ILogger logger, long configId, string provider, string errorCode);
+
+    [LoggerMessage(60, LogLevel.Warning, "The send queue could not be sampled for the queue metrics; the last sample is kept.")]
+    public static partial void QueueSampleFailed(ILogger logger, Exception exception);
 }

@@ -16,6 +16,7 @@ internal sealed class SmsStatusEffects(
     IPhoneConfigService configs,
     IServiceScopeFactory scopes,
     TimeProvider time,
+    PhoneHubMetrics metrics,
     ILogger<SmsStatusEffects> logger)
 {
     public async Task<StatusUpdateOutcome> ApplyToAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
@@ -30,6 +31,12 @@ internal sealed class SmsStatusEffects(
         Log.StatusApplied(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName(), outcome.ToString());
         if (outcome == StatusUpdateOutcome.Updated && updated is not null)
         {
+            // The store records a reported price only on a message that had none: that is when the charge becomes known.
+            if (message.Price is null)
+            {
+                metrics.RecordCost(updated.Provider, updated.Price, updated.PriceUnit);
+            }
+
             await ChangedAsync(updated, message.Status).ConfigureAwait(false);
         }
 

@@ -236,6 +236,20 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
         }
     }
 
+    /// <summary>Reads the recorded schema version on a connection of its own, creating and migrating nothing.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version found and the version this build needs.</returns>
+    public async Task<PhoneHubSchemaStatus?> GetSchemaStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var recorded = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'phonehub_schema_version';", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var version = recorded == 0 ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT ifnull(max(version), 0) FROM phonehub_schema_version;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new PhoneHubSchemaStatus((int)version, SqliteSchema.Migrations.Count);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -104,6 +104,10 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private const string NextDue =
         "SELECT min(due_at) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
 
+    // The same rows as NextDue, limited to those already due: what waits for a provider call now.
+    private const string QueueStatus =
+        "SELECT count(*) AS due, min(due_at) AS oldest FROM sms_messages WHERE due_at IS NOT NULL AND due_at <= @now AND call_started_at IS NULL;";
+
     private const string InsertBatch = """
         INSERT INTO sms_batches (group_id, user_id, total, rejected, created) VALUES (@group_id, @user_id, @total, @rejected, @created) RETURNING id;
         """;
@@ -392,6 +396,13 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         return FromDb(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextDue, cancellationToken: cancellationToken)).ConfigureAwait(false));
     }
 
+    public async Task<SmsQueueStatus> GetQueueStatusAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleAsync<QueueRow>(new CommandDefinition(QueueStatus, new { now = ToDb(now) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new SmsQueueStatus(row.due, FromDb(row.oldest));
+    }
+
     public async Task<SmsBatch> CreateBatchAsync(SmsBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -602,6 +613,13 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private sealed class IdempotentRow : Row
     {
         public string? request_hash { get; set; }
+    }
+
+    private sealed class QueueRow
+    {
+        public long due { get; set; }
+
+        public long? oldest { get; set; }
     }
 
     private sealed class BatchRow
