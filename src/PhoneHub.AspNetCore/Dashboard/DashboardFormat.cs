@@ -11,8 +11,9 @@ internal static class DashboardFormat
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A charge as an amount; Twilio reports charges as negative numbers, so the magnitude is shown.</summary>
     public static string Price(decimal? price, string? unit) => price is { } value
-        ? value.ToString("0.#####", CultureInfo.InvariantCulture) + (unit is null ? "" : " " + unit)
+        ? Math.Abs(value).ToString("0.#####", CultureInfo.InvariantCulture) + (unit is null ? "" : " " + unit)
         : "";
 
     public static HtmlWriter Status(this HtmlWriter html, SmsStatus status)

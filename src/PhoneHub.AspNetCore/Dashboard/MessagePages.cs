@@ -123,7 +123,7 @@ internal static class MessagePages
             {
                 var id = DashboardFormat.Number(m.Id);
                 html.Raw("<tr").Attr("data-message-id", id).Raw("><td class=\"num\">").Link(request.Url("messages/" + id), id).Raw("</td>")
-                    .Element("td", DashboardFormat.Time(m.Created))
+                    .Element("td", DashboardFormat.Time(m.Created), "time")
                     .Element("td", DashboardFormat.Direction(m.Direction))
                     .Element("td", m.From)
                     .Element("td", m.To)
