@@ -194,7 +194,7 @@ internal static class MessagePages
         }
         catch (SmsNotCancelableException ex)
         {
-            return Detail(request, ex.Message, error: "It can no longer be canceled: a dispatcher has taken it or it is final.", status: StatusCodes.Status409Conflict);
+            return Detail(request, ex.Current, error: "It can no longer be canceled: a dispatcher has taken it or it is final.", status: StatusCodes.Status409Conflict);
         }
 
         return DashboardLayout.SeeOther(request.Url("messages/" + DashboardFormat.Number(message.Id)));
