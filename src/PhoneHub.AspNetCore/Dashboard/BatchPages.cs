@@ -152,7 +152,7 @@ internal static class BatchPages
     }
 
     private static string Summary(SmsBatchStatus status) => string.Create(CultureInfo.InvariantCulture,
-        $"{status.Dispatched} of {status.Enqueued} messages dispatched ({status.Progress:P0}); {status.Batch.Rejected} rows rejected.");
+        $"{status.Dispatched} of {status.Enqueued} messages dispatched ({Math.Floor(status.Progress * 100):0}%); {status.Batch.Rejected} {(status.Batch.Rejected == 1 ? "row" : "rows")} rejected.");
 
     private static async Task<IResult> List(
         DashboardRequest request,
@@ -191,7 +191,7 @@ internal static class BatchPages
             }
             else
             {
-                html.Raw("<table><thead><tr><th class=\"num\">Batch</th><th>Created</th><th>By</th><th class=\"num\">Rows</th><th class=\"num\">Rejected</th><th>Progress</th></tr></thead><tbody>");
+                html.Raw("<div class=\"table-scroll\"><table class=\"batches\"><thead><tr><th class=\"num\">Batch</th><th>Created</th><th>By</th><th class=\"num\">Rows</th><th class=\"num\">Rejected</th><th>Progress</th></tr></thead><tbody>");
                 foreach (var b in batches)
                 {
                     var id = DashboardFormat.Number(b.Batch.Id);
@@ -200,11 +200,11 @@ internal static class BatchPages
                         .Element("td", b.Batch.User)
                         .Element("td", DashboardFormat.Number(b.Batch.Total), "num")
                         .Element("td", DashboardFormat.Number(b.Batch.Rejected), "num")
-                        .Raw("<td><progress").Attr("value", DashboardFormat.Number(b.Dispatched)).Attr("max", DashboardFormat.Number(Math.Max(b.Enqueued, 1))).Raw("></progress> ")
+                        .Raw("<td class=\"nowrap\"><progress").Attr("value", DashboardFormat.Number(b.Dispatched)).Attr("max", DashboardFormat.Number(Math.Max(b.Enqueued, 1))).Raw("></progress> ")
                         .Text(string.Create(CultureInfo.InvariantCulture, $"{b.Dispatched}/{b.Enqueued}")).Raw("</td></tr>");
                 }
 
-                html.Raw("</tbody></table>");
+                html.Raw("</tbody></table></div>");
             }
 
             if (request.Has(PhoneHubPermissions.ManageSms))

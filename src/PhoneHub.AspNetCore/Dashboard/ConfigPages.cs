@@ -48,7 +48,7 @@ internal static class ConfigPages
                 return;
             }
 
-            html.Raw("<table class=\"configs\"><thead><tr><th class=\"num\">Id</th><th>Name</th><th>Owner</th><th>Provider</th><th>State</th>")
+            html.Raw("<div class=\"table-scroll\"><table class=\"configs\"><thead><tr><th class=\"num\">Id</th><th>Name</th><th>Owner</th><th>Provider</th><th>State</th>")
                 .Raw("<th>Credentials</th><th>Identities</th></tr></thead><tbody>");
             foreach (var c in items.OrderBy(c => c.Id))
             {
@@ -56,14 +56,14 @@ internal static class ConfigPages
                 html.Raw("<tr><td class=\"num\">").Text(id).Raw("</td><td>").Link(request.Url("configs/" + id), c.Name).Raw("</td>")
                     .Element("td", c.Group is null ? "system default" : "group " + c.Group)
                     .Element("td", c.Provider)
-                    .Raw("<td>").Element("span", c.IsActive ? "active" : "inactive", c.IsActive ? "status ok" : "status")
+                    .Raw("<td class=\"nowrap\">").Element("span", c.IsActive ? "active" : "inactive", c.IsActive ? "status ok" : "status")
                     .Raw(c.TestMode ? " <span class=\"status queued\">test mode</span>" : "").Raw("</td>")
                     .Element("td", c.HasCredentials ? "stored" : "none")
                     .Element("td", string.Join(", ", c.Identities.Select(i => i.Value)))
                     .Raw("</tr>");
             }
 
-            html.Raw("</tbody></table>");
+            html.Raw("</tbody></table></div>");
         });
     }
 

@@ -26,6 +26,8 @@ internal static class DashboardEndpoints
         dashboard.MapGet("batches/{id}", BatchPages.DetailAsync);
         dashboard.MapGet("batches/{id}/progress", BatchPages.ProgressAsync);
 
+        dashboard.MapGet("reports", ReportPages.PageAsync);
+
         dashboard.MapGet("lookup", (Func<HttpContext, Task<IResult>>)LookupPages.FormAsync);
         dashboard.MapPost("lookup", LookupPages.PostAsync);
 

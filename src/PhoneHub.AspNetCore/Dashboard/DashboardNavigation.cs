@@ -10,7 +10,7 @@ namespace PhoneHub.AspNetCore.Dashboard;
 internal sealed record DashboardPage(string Key, string Title, string Path, string Permission);
 
 /// <summary>
-/// The navigation, in order. A new area (opt-outs, reports, verification) is one row here plus its page class mapped in
+/// The navigation, in order. A new area (opt-outs, verification) is one row here plus its page class mapped in
 /// <see cref="DashboardEndpoints"/>; links appear only for callers holding the page's permission.
 /// </summary>
 internal static class DashboardNavigation
@@ -18,6 +18,7 @@ internal static class DashboardNavigation
     public const string Messages = "messages";
     public const string Send = "send";
     public const string Batches = "batches";
+    public const string Reports = "reports";
     public const string Lookup = "lookup";
     public const string Configs = "configs";
 
@@ -26,6 +27,7 @@ internal static class DashboardNavigation
         new(Messages, "Messages", "messages", PhoneHubPermissions.ViewSms),
         new(Send, "Send", "send", PhoneHubPermissions.ManageSms),
         new(Batches, "Batches", "batches", PhoneHubPermissions.ViewSms),
+        new(Reports, "Reports", "reports", PhoneHubPermissions.ViewSms),
         new(Lookup, "Lookup", "lookup", PhoneHubPermissions.ViewPhoneNumbers),
         new(Configs, "Configs", "configs", PhoneHubPermissions.ManagePhoneConfig),
     ];

@@ -117,7 +117,7 @@ internal static class MessagePages
                 return;
             }
 
-            html.Raw("<table class=\"messages\"><thead><tr><th class=\"num\">Id</th><th>Created</th><th>Direction</th><th>From</th><th>To</th>")
+            html.Raw("<div class=\"table-scroll\"><table class=\"messages\"><thead><tr><th class=\"num\">Id</th><th>Created</th><th>Direction</th><th>From</th><th>To</th>")
                 .Raw("<th>Status</th><th class=\"num\">Segments</th><th class=\"num\">Price</th><th>Body</th></tr></thead><tbody>");
             foreach (var m in page.Items)
             {
@@ -133,7 +133,7 @@ internal static class MessagePages
                     .Raw("<td class=\"body\"").Attr("title", m.Body).Raw(">").Text(DashboardFormat.Excerpt(m.Body)).Raw("</td></tr>");
             }
 
-            html.Raw("</tbody></table>");
+            html.Raw("</tbody></table></div>");
             var pages = (int)Math.Max(1, (page.TotalCount + size - 1) / size);
             html.Raw("<div class=\"pager\">");
             if (pageNumber > 1)

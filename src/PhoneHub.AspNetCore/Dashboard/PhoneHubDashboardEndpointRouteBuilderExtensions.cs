@@ -16,8 +16,8 @@ public static class PhoneHubDashboardEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps PhoneHub's dashboard under <paramref name="prefix"/>: messages (filters, paging, detail with timeline), a send
-    /// form with a live segment and price preview, bulk batches with progress, a lookup box, and configs (create, edit,
-    /// activate, connection test, write-only credentials). Pages are rendered on the server and read without script; the
+    /// form with a live segment and price preview, bulk batches with progress, reports (messages per day by status and spend per day
+    /// as inline SVG charts), a lookup box, and configs (create, edit, activate, connection test, write-only credentials). Pages are rendered on the server and read without script; the
     /// style sheet and script are embedded, nothing is fetched from another origin. Every form carries an anti-forgery
     /// token, each page requires the PhoneHub permission its REST route requires, and callers see their own group only.
     /// </summary>

@@ -59,9 +59,10 @@ public sealed class DashboardBrowserTests
         Assert.That(page.Url, Does.EndWith(DashboardTestHost.Prefix + "/messages"));
         Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Messages"));
         var nav = await page.Locator("nav.side a").AllInnerTextsAsync();
-        Assert.That(nav, Is.EqualTo(new[] { "Messages", "Send", "Batches", "Lookup", "Configs" }));
+        Assert.That(nav, Is.EqualTo(new[] { "Messages", "Send", "Batches", "Reports", "Lookup", "Configs" }));
         // The embedded style sheet applied: the navigation is a styled column, not a bulleted list.
         Assert.That(await page.Locator("nav.side ul").EvaluateAsync<string>("e => getComputedStyle(e).listStyleType"), Is.EqualTo("none"));
+        await AssertFitsTheWindowAsync(page);
         await HeadlessChromium.ScreenshotAsync(page, "01-messages");
     }
 
@@ -167,7 +168,7 @@ public sealed class DashboardBrowserTests
         Assert.That(await (await page.GotoAsync(Url("messages/" + mine.Id)))!.TextAsync(), Does.Contain("Acme: your parcel"));
 
         // A viewer sees only the pages its permission opens.
-        Assert.That(await page.Locator("nav.side a").AllInnerTextsAsync(), Is.EqualTo(new[] { "Messages", "Batches" }));
+        Assert.That(await page.Locator("nav.side a").AllInnerTextsAsync(), Is.EqualTo(new[] { "Messages", "Batches", "Reports" }));
 
         var other = await _browser.PageAsync(DashboardTestHost.Identity("bob", GroupB, PhoneHubPermissions.ViewSms));
         await other.GotoAsync(Url("messages"));
@@ -212,7 +213,32 @@ public sealed class DashboardBrowserTests
 
         await page.GotoAsync(Url("batches"));
         Assert.That(await page.Locator("table").InnerTextAsync(), Does.Contain("3/3"));
+        await AssertFitsTheWindowAsync(page);
         await HeadlessChromium.ScreenshotAsync(page, "10-batches");
+    }
+
+    [Test]
+    public async Task Reports_GroupsMessages_DrawsTodaysBarsAndSpendAsInlineSvg()
+    {
+        var seeded = await _host.SeedMessageAsync(GroupA, "Report me: delivered and priced");
+        await _host.SeedMessageAsync(GroupB, "Globex: not in acme's report");
+        var page = await _browser.PageAsync(DashboardTestHost.Identity("ada", GroupA, PhoneHubPermissions.ViewSms));
+
+        await page.GotoAsync(Url("reports?days=7"));
+
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Reports");
+        // The seeded message's own day (within the last 7 even if midnight passes in between).
+        var today = seeded.Created.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var delivered = page.Locator($"svg[data-chart=messages] rect[data-day='{today}'][data-category=delivered]");
+        await Assertions.Expect(delivered).ToHaveCountAsync(1);
+        // The bar is drawn (it has a height on the page) and colored by the style sheet, not left black.
+        var box = await delivered.BoundingBoxAsync();
+        Assert.That(box!.Height, Is.GreaterThan(10));
+        Assert.That(await delivered.EvaluateAsync<string>("e => getComputedStyle(e).fill"), Is.Not.EqualTo("rgb(0, 0, 0)"));
+        await Assertions.Expect(page.Locator($"svg[data-chart=spend] rect[data-day='{today}']")).ToHaveCountAsync(1);
+        Assert.That(await page.ContentAsync(), Does.Not.Contain("Globex"));
+        await AssertFitsTheWindowAsync(page);
+        await HeadlessChromium.ScreenshotAsync(page, "12-reports");
     }
 
     [Test]
@@ -227,5 +253,12 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(result).ToContainTextAsync("+442079460958");
         Assert.That(await result.InnerTextAsync(), Does.Contain("GB"));
         await HeadlessChromium.ScreenshotAsync(page, "11-lookup");
+    }
+
+    /// <summary>The page does not scroll sideways: wide tables scroll inside their own box, the frame stays in the window.</summary>
+    private static async Task AssertFitsTheWindowAsync(IPage page)
+    {
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0), "the page is wider than the window");
     }
 }
