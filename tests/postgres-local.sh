@@ -14,6 +14,7 @@ set -euo pipefail
 
 command="${1:-}"
 dir="${2:-${PHONEHUB_TEST_SERVERS:-${TMPDIR:-/tmp}/phonehub-test-servers}}"
+case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
 pg_port="${PHONEHUB_TEST_POSTGRES_PORT:-55432}"
 redis_port="${PHONEHUB_TEST_REDIS_PORT:-56379}"
 run_user=phonehub-test
@@ -37,10 +38,11 @@ pg_bin() {
   fi
 }
 
-# Runs a command as the unprivileged server owner (the current user unless that is root).
+# Runs a command as the unprivileged server owner (the current user unless that is root), from / so that the owner
+# need not be able to enter the caller's folder.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$run_user" -- "$@"
+    (cd / && runuser -u "$run_user" -- "$@")
   else
     "$@"
   fi

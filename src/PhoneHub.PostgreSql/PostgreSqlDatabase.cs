@@ -11,7 +11,7 @@ namespace PhoneHub.Stores.PostgreSql;
 /// hosts without a generic host call <c>MigratePhoneHubAsync()</c>). Unlike the SQLite default it does not migrate on
 /// first use: a schema change is a deliberate step at start, serialized across instances by an advisory lock.
 /// </summary>
-internal sealed partial class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisposable, IDisposable
+internal sealed class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisposable, IDisposable
 {
     /// <summary>The advisory lock (single-key form) that serializes migrations: "PhoneHub" in ASCII.</summary>
     internal const long MigrationLockKey = 0x50686F6E65487562;
@@ -184,14 +184,5 @@ internal sealed partial class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisp
         {
             _dataSource.Dispose();
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(100, LogLevel.Information, "PhoneHub PostgreSQL schema {Schema} migrated to version {Version}.")]
-        public static partial void SchemaMigrated(ILogger logger, string schema, int version);
-
-        [LoggerMessage(101, LogLevel.Debug, "PhoneHub PostgreSQL schema {Schema} is at version {Version}; nothing to migrate.")]
-        public static partial void SchemaCurrent(ILogger logger, string schema, int version);
     }
 }
