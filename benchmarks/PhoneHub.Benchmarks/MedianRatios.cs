@@ -19,13 +19,14 @@ internal static class MedianRatios
 
         Console.WriteLine();
         Console.WriteLine("Baseline pairs (ratio of medians, value / baseline; allocations per operation):");
-        foreach (var group in reports.GroupBy(r => r.BenchmarkCase.Descriptor.Type))
+        // One group per class and parameter set ([Params]), as BenchmarkDotNet pairs baselines.
+        foreach (var group in reports.GroupBy(r => (r.BenchmarkCase.Descriptor.Type, r.BenchmarkCase.Parameters.DisplayInfo)))
         {
             var baseline = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
             foreach (var report in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
             {
                 var median = report.ResultStatistics!.Median;
-                var line = string.Create(CultureInfo.InvariantCulture, $"  {group.Key.Name}.{report.BenchmarkCase.Descriptor.WorkloadMethod.Name}: median {Format(median)}, {Bytes(report)}");
+                var line = string.Create(CultureInfo.InvariantCulture, $"  {group.Key.Type.Name}.{report.BenchmarkCase.Descriptor.WorkloadMethod.Name}{(report.BenchmarkCase.HasParameters ? " " + group.Key.DisplayInfo : "")}: median {Format(median)}, {Bytes(report)}");
                 if (baseline?.ResultStatistics is { } b)
                 {
                     line += string.Create(CultureInfo.InvariantCulture,

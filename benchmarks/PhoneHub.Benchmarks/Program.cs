@@ -9,7 +9,7 @@ namespace PhoneHub.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release -- --filter '*'</c> runs the BenchmarkDotNet suites (add <c>--job short</c> for a quick pass);
-/// <c>concurrency</c>, <c>send-overhead</c>, <c>cache-footprint</c> and <c>load</c> run the harness commands.
+/// <c>concurrency</c>, <c>send-overhead</c>, <c>cache-footprint</c>, <c>paired</c> and <c>load</c> run the harness commands.
 /// </summary>
 internal static class Program
 {
@@ -24,6 +24,8 @@ internal static class Program
                 return await SendOverheadCommand.RunAsync(args[1..]);
             case "cache-footprint":
                 return CacheFootprintCommand.Run();
+            case "paired":
+                return PairedCommand.Run(args[1..]);
             case "load":
                 return await LoadCommand.RunAsync(args[1..]);
             default:

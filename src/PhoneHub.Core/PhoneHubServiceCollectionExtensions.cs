@@ -8,6 +8,7 @@ using PhoneHub.Diagnostics;
 using PhoneHub.Hosting;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
+using PhoneHub.Messaging.Dispatch;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Testing;
@@ -127,7 +128,14 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<IPhoneConfigService, PhoneConfigService>();
         services.TryAddSingleton<IPhoneLookupService, PhoneLookupService>();
         services.TryAddSingleton<IPhoneNumberService, PhoneNumberService>();
+        services.AddOptions<SmsDispatchOptions>().BindSectionIfPresent(SmsDispatchOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<SmsDispatchOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmsDispatchOptions>, SmsDispatchOptionsValidator>());
+        services.TryAddSingleton<SenderPacing>();
+        services.TryAddSingleton<SmsStatusEffects>();
+        services.TryAddSingleton<SmsDispatcher>();
         services.TryAddSingleton<ISmsService, SmsService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SmsDispatcherService>());
         services.TryAddSingleton<IPhoneHub, PhoneHubService>();
 
         // In a generic host, checks and migrations run at start, before the first request.

@@ -91,8 +91,7 @@ internal sealed class TwilioSignatureFilter(TwilioWebhookKind kind) : IEndpointF
 
         var parameters = form.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))).ToList();
         var publicBaseUrl = services.GetRequiredService<IOptions<PhoneHubOptions>>().Value.PublicBaseUrl;
-        var valid = PublicRequestUrl.Build(http.Request, publicBaseUrl)
-            .Any(url => TwilioRequestValidator.IsValid(url, parameters, signature, tenant.Tokens));
+        var valid = TwilioRequestValidator.IsValidForAnyUrl(PublicRequestUrl.Build(http.Request, publicBaseUrl), parameters, signature, tenant.Tokens);
         if (!valid)
         {
             WebhookLog.TwilioRejected(logger, path, "signature does not match");

@@ -45,6 +45,22 @@ public sealed record PhoneConfig
     /// <summary>How many days a provider lookup stays fresh for this config's readers.</summary>
     public int LookupCacheDays { get; init; } = 30;
 
+    /// <summary>
+    /// A config of the same group that sends a message when this one fails in a way that proves the message was not
+    /// sent (the provider could not be reached, refused the credentials, the account, or the config). Never after a
+    /// timeout, a 5xx, or anything else with an unknown outcome. It need not be active.
+    /// </summary>
+    public long? FallbackConfigId { get; init; }
+
+    /// <summary>
+    /// The most segments per second sent from one sender of this config (pacing, across the process). Default by sender
+    /// type: a long code 1, a toll-free number 3, a short code 100, an alphanumeric sender ID or a messaging service 10.
+    /// </summary>
+    public double? SendRate { get; init; }
+
+    /// <summary>The most segments per second sent through this config's provider account in all (every sender together); none by default.</summary>
+    public double? AccountSendRate { get; init; }
+
     /// <summary>When on, nothing is sent to a provider: messages are recorded and marked as test messages.</summary>
     public bool TestMode { get; init; }
 

@@ -23,6 +23,9 @@ internal sealed class PhoneConfigService(
 {
     private const int MaxCachedEntries = 4096;
 
+    /// <summary>How many fallbacks a chain may have.</summary>
+    internal const int MaxFallbacks = 3;
+
     // Resolutions (group → config, identity → config) are read on every send, lookup and webhook and change rarely: they
     // are kept briefly, dropped at once on every write through this service, and at most ConfigCacheDuration old when
     // another process changed them.
@@ -36,6 +39,7 @@ internal sealed class PhoneConfigService(
     {
         var now = time.GetUtcNow();
         var valid = Validate(config) with { Id = 0, Created = now, Modified = now, HasCredentials = false };
+        await ValidateFallbackAsync(valid, cancellationToken).ConfigureAwait(false);
         var result = await store.InsertAsync(valid, cancellationToken).ConfigureAwait(false);
         Written(result, "created");
         return result;
@@ -44,6 +48,7 @@ internal sealed class PhoneConfigService(
     public async Task<PhoneConfigWriteResult?> UpdateAsync(PhoneConfig config, CancellationToken cancellationToken = default)
     {
         var valid = Validate(config) with { Modified = time.GetUtcNow() };
+        await ValidateFallbackAsync(valid, cancellationToken).ConfigureAwait(false);
         var result = await store.UpdateAsync(valid, cancellationToken).ConfigureAwait(false);
         if (result is not null)
         {
@@ -226,6 +231,28 @@ internal sealed class PhoneConfigService(
         }
     }
 
+    // A fallback is a config of the same group, and the chain it starts ends (no loops), at most MaxFallbacks deep.
+    private async Task ValidateFallbackAsync(PhoneConfig config, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<long> { config.Id };
+        var next = config.FallbackConfigId;
+        for (var depth = 0; next is { } id; depth++)
+        {
+            if (!seen.Add(id) || depth >= MaxFallbacks)
+            {
+                throw new PhoneHubValidationException("fallback_config_id", $"The fallback chain loops or is longer than {MaxFallbacks} configs.");
+            }
+
+            var fallback = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (fallback is null || !string.Equals(fallback.Group, config.Group, StringComparison.Ordinal))
+            {
+                throw new PhoneHubValidationException("fallback_config_id", "The fallback must be an existing config of the same group.");
+            }
+
+            next = fallback.FallbackConfigId;
+        }
+    }
+
     private void Invalidate()
     {
         _resolved.Clear();
@@ -278,6 +305,21 @@ internal sealed class PhoneConfigService(
         if (config.LookupCacheDays is < 0 or > 3650)
         {
             errors.Add("lookup_cache_days", "The lookup cache must be 0 to 3650 days.");
+        }
+
+        if (config.SendRate is { } rate && (double.IsNaN(rate) || rate is <= 0 or > 10_000))
+        {
+            errors.Add("send_rate", "The send rate must be more than 0 and at most 10000 segments per second.");
+        }
+
+        if (config.AccountSendRate is { } accountRate && (double.IsNaN(accountRate) || accountRate is <= 0 or > 10_000))
+        {
+            errors.Add("account_send_rate", "The account send rate must be more than 0 and at most 10000 segments per second.");
+        }
+
+        if (config.FallbackConfigId is { } fallbackId && config.Id != 0 && fallbackId == config.Id)
+        {
+            errors.Add("fallback_config_id", "A config cannot be its own fallback.");
         }
 
         var provider = config.Provider?.Trim() ?? "";

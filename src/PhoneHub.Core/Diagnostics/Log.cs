@@ -11,6 +11,9 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "PhoneHub SQLite schema migrated to version {Version}.")]
     public static partial void SchemaMigrated(ILogger logger, int version);
 
+    [LoggerMessage(2, LogLevel.Error, "A PhoneHub SQLite commit of {Count} write(s) failed; none of them is stored.")]
+    public static partial void GroupCommitFailed(ILogger logger, Exception exception, int count);
+
     [LoggerMessage(10, LogLevel.Debug, "Message {MessageId} queued for provider {Provider}.")]
     public static partial void MessageQueued(ILogger logger, long messageId, string provider);
 
@@ -34,6 +37,33 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "Status {Status} reported for unknown {Provider} message {ProviderMessageId}; ignored.")]
     public static partial void StatusForUnknownMessage(ILogger logger, string provider, string providerMessageId, string status);
+
+    [LoggerMessage(57, LogLevel.Information, "PhoneHub dispatcher {Owner} started.")]
+    public static partial void DispatcherStarted(ILogger logger, string owner);
+
+    [LoggerMessage(58, LogLevel.Error, "A PhoneHub dispatcher pass failed; trying again after the poll interval.")]
+    public static partial void DispatcherPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Error, "Dispatching message {MessageId} failed unexpectedly; its claim lapses and recovery decides.")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(51, LogLevel.Warning, "Message {MessageId}: its process stopped during the provider call; recorded as outcome unknown, not sent again.")]
+    public static partial void AttemptLapsed(ILogger logger, long messageId);
+
+    [LoggerMessage(52, LogLevel.Debug, "Message {MessageId}: the claim lapsed before the provider call; another dispatcher may send it.")]
+    public static partial void ClaimLost(ILogger logger, long messageId);
+
+    [LoggerMessage(53, LogLevel.Warning, "Message {MessageId}: provider {Provider} throttled the sender; paused for {Pause} and queued again.")]
+    public static partial void SenderThrottled(ILogger logger, long messageId, string provider, TimeSpan pause);
+
+    [LoggerMessage(54, LogLevel.Warning, "Message {MessageId}: config {ConfigId} failed with {ErrorCode} (not sent); failing over to config {FallbackConfigId}.")]
+    public static partial void FailingOver(ILogger logger, long messageId, long configId, long fallbackConfigId, string errorCode);
+
+    [LoggerMessage(55, LogLevel.Information, "Message {MessageId} canceled.")]
+    public static partial void MessageCanceled(ILogger logger, long messageId);
+
+    [LoggerMessage(56, LogLevel.Information, "Batch {BatchId}: {Enqueued} message(s) enqueued, {Rejected} row(s) rejected.")]
+    public static partial void BatchEnqueued(ILogger logger, long batchId, int enqueued, int rejected);
 
     [LoggerMessage(18, LogLevel.Information, "Status {Status} for {Provider} message {ProviderMessageId} arrived before the message's provider id was stored; kept to apply then.")]
     public static partial void StatusKeptForLater(ILogger logger, string provider, string providerMessageId, string status);

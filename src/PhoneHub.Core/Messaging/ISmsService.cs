@@ -7,9 +7,11 @@ namespace PhoneHub.Messaging;
 public interface ISmsService
 {
     /// <summary>
-    /// Sends a message through the config that applies to <paramref name="group"/>. The message is stored as
-    /// <c>queued</c> before the provider is called, then updated with the provider's answer; provider failures do not
-    /// throw: the returned message has status <c>failed</c> and the error code and message.
+    /// Sends a message now through the config that applies to <paramref name="group"/> and returns it in a final state
+    /// (the provider's answer). It goes through the same pipeline as <see cref="EnqueueAsync"/>: stored first, paced per
+    /// sender, recorded as started before the provider call, failed over to the config's fallback when the provider
+    /// proves it did not send. Provider failures do not throw: the message has status <c>failed</c> and says why. A
+    /// request with a <see cref="SendSmsRequest.SendAt"/> in the future is only scheduled (returned as <c>scheduled</c>).
     /// </summary>
     /// <param name="request">What to send.</param>
     /// <param name="group">The sending group; <see langword="null"/> uses the system default config.</param>
@@ -17,10 +19,60 @@ public interface ISmsService
     /// <param name="cancellationToken">Cancels the operation; the stored message still gets a final state.</param>
     /// <returns>The stored message in its final state.</returns>
     /// <exception cref="Normalization.InvalidPhoneNumberException">The recipient is not a valid number.</exception>
-    /// <exception cref="PhoneHubValidationException">The body, sender or media are invalid.</exception>
+    /// <exception cref="PhoneHubValidationException">The body, sender, media, schedule or idempotency key are invalid.</exception>
     /// <exception cref="Configuration.PhoneConfigNotFoundException">No config applies.</exception>
-    /// <exception cref="Providers.ProviderNotRegisteredException">The config's provider is not registered.</exception>
+    /// <exception cref="Providers.ProviderNotRegisteredException">The config's provider is not registered in this host.</exception>
+    /// <exception cref="IdempotencyConflictException">The idempotency key was used with a different request.</exception>
     Task<SmsMessage> SendAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Validates and stores a message (<c>queued</c>, or <c>scheduled</c> with a future <see cref="SendSmsRequest.SendAt"/>)
+    /// and returns at once; a dispatcher sends it when due (the background one in a generic host, or
+    /// <see cref="DispatchDueAsync"/>). With an idempotency key, a repeated request returns the first message and sends nothing.
+    /// </summary>
+    /// <param name="request">What to send.</param>
+    /// <param name="group">The sending group.</param>
+    /// <param name="user">The sending user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored message.</returns>
+    /// <exception cref="Normalization.InvalidPhoneNumberException">The recipient is not a valid number.</exception>
+    /// <exception cref="PhoneHubValidationException">The request is invalid.</exception>
+    /// <exception cref="Configuration.PhoneConfigNotFoundException">No config applies.</exception>
+    /// <exception cref="IdempotencyConflictException">The idempotency key was used with a different request.</exception>
+    Task<SmsMessage> EnqueueAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Enqueues many messages as one batch. Each row is validated on its own: invalid rows are reported with their index
+    /// and errors and do not stop the others. Rows are stored in one transaction per chunk.
+    /// </summary>
+    /// <param name="requests">The rows.</param>
+    /// <param name="group">The sending group.</param>
+    /// <param name="user">The sending user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The batch, the enqueued message ids and the rejected rows.</returns>
+    /// <exception cref="Configuration.PhoneConfigNotFoundException">No config applies.</exception>
+    Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a queued or scheduled message that no dispatcher has claimed.</summary>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The canceled message, or <see langword="null"/> when it does not exist.</returns>
+    /// <exception cref="SmsNotCancelableException">It is being sent or already final.</exception>
+    Task<SmsMessage?> CancelAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>A batch and how far it has come (counts by status).</summary>
+    /// <param name="batchId">The batch id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The status, or <see langword="null"/>.</returns>
+    Task<Stores.SmsBatchStatus?> GetBatchAsync(long batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends every message that is due now, in this caller, with the same code path as the background dispatcher; for
+    /// hosts without a generic host (console tools, tests). Returns when nothing due is left.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many messages were claimed.</returns>
+    Task<int> DispatchDueAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores an inbound message once per provider message id, in the group of the config it arrived for (see

@@ -17,6 +17,16 @@ public sealed record SendSmsRequest
 
     /// <summary>Free-form data stored with the message.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>When to send it; <see langword="null"/> or a time already past sends as soon as possible. At most a year ahead.</summary>
+    public DateTimeOffset? SendAt { get; init; }
+
+    /// <summary>
+    /// A key the caller chooses (1 to 255 printable characters) so that a retried request never sends twice: within a
+    /// group, the same key with the same request returns the message stored the first time; the same key with a
+    /// different request is refused (<see cref="IdempotencyConflictException"/>).
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>An inbound message as a provider webhook delivered it.</summary>

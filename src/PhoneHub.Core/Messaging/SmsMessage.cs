@@ -63,6 +63,18 @@ public sealed record SmsMessage
     /// <summary>Whether the message was handled in test mode (no provider was called).</summary>
     public bool IsTest { get; init; }
 
+    /// <summary>When the message is to be sent, when it was scheduled for later (see <see cref="SendSmsRequest.SendAt"/>).</summary>
+    public DateTimeOffset? SendAt { get; init; }
+
+    /// <summary>How many times a provider was called for the message (a failover to another config makes it more than one).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The caller's idempotency key, if the message was enqueued with one (unique per group).</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>The bulk batch the message belongs to, if any.</summary>
+    public long? BatchId { get; init; }
+
     /// <summary>When the message was recorded.</summary>
     public DateTimeOffset Created { get; init; }
 

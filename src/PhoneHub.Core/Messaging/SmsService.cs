@@ -1,21 +1,26 @@
-using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
+using PhoneHub.Messaging.Dispatch;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Stores;
 
 namespace PhoneHub.Messaging;
 
-/// <summary>The default <see cref="ISmsService"/>.</summary>
+/// <summary>The default <see cref="ISmsService"/>: every send is stored first and goes through <see cref="SmsDispatcher"/>.</summary>
 internal sealed class SmsService(
     ISmsStore store,
     IPhoneConfigService configs,
     IServiceScopeFactory scopes,
     ProviderRegistry providers,
+    SmsDispatcher dispatcher,
+    SmsStatusEffects effects,
     PhoneNormalizer normalizer,
     IOptions<PhoneHubOptions> options,
     TimeProvider time,
@@ -23,104 +28,126 @@ internal sealed class SmsService(
     ILogger<SmsService> logger) : ISmsService
 {
     private const int MaxMediaUrls = 10;
+    private const int MaxIdempotencyKeyLength = 255;
+    private const int EnqueueChunkSize = 500;
+    private static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromDays(366);
 
     public async Task<SmsMessage> SendAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var to = normalizer.Normalize(request.To, options.Value.DefaultRegion);
-        var (from, media) = Validate(request);
         var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
-        var provider = providers.GetSender(config);
+        var prepared = Prepare(request, config, group, user, batchId: null, time.GetUtcNow());
+        if (prepared.DueAt > time.GetUtcNow())
+        {
+            return await EnqueuePreparedAsync(prepared, request, cancellationToken).ConfigureAwait(false);
+        }
 
-        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity("phonehub.sms.send");
-        activity?.SetTag("phonehub.provider", provider.Name);
+        // Sent now, by this caller: paced first, then stored already claimed with its provider call started, so no
+        // dispatcher takes it and a crash from here on is resolved as "outcome unknown", never as a second send.
+        await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
+        var attempt = dispatcher.NewAttempt();
+        var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
+        var message = Idempotent(result, prepared, request);
+        if (!result.Created)
+        {
+            return message;
+        }
 
+        Log.MessageQueued(logger, message.Id, message.Provider ?? config.Provider);
+        return await dispatcher.ExecuteAsync(message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SmsMessage> EnqueueAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
+        return await EnqueuePreparedAsync(Prepare(request, config, group, user, batchId: null, time.GetUtcNow()), request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var rows = requests.ToList();
+        var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var message = await store.InsertAsync(new SmsMessage
-        {
-            Group = group,
-            User = user,
-            ConfigId = config.Id,
-            Direction = SmsDirection.Outbound,
-            From = from ?? providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings),
-            To = to,
-            Body = request.Body,
-            MediaUrls = media,
-            Status = SmsStatus.Queued,
-            Provider = provider.Name,
-            ProviderAccount = config.Account,
-            Metadata = request.Metadata,
-            Segments = SmsEncoding.CountSegments(request.Body),
-            IsTest = config.TestMode,
-            Created = now,
-            Modified = now,
-        }, cancellationToken).ConfigureAwait(false);
-        activity?.SetTag("phonehub.message_id", message.Id);
-        Log.MessageQueued(logger, message.Id, provider.Name);
 
-        // From here on the message exists: every path below ends with it in a final state, even on cancellation.
-        SmsMessage final;
-        var started = Stopwatch.GetTimestamp();
-        try
+        // Each row is checked on its own: a bad row is reported and the others go.
+        var accepted = new List<(int Row, Prepared Prepared)>(rows.Count);
+        var rejected = new List<SmsBulkRowError>();
+        for (var i = 0; i < rows.Count; i++)
         {
-            var context = await configs.GetProviderContextAsync(config, cancellationToken).ConfigureAwait(false);
-            var result = await provider.SendAsync(new SmsSendRequest(message.Id, to, request.Body, from, media), context, cancellationToken).ConfigureAwait(false);
-            var sentAt = time.GetUtcNow();
-            final = message with
+            try
             {
-                Status = result.Status,
-                ProviderMessageId = result.ProviderMessageId,
-                From = result.From ?? message.From,
-                Segments = result.Segments ?? message.Segments,
-                Price = result.Price,
-                PriceUnit = result.PriceUnit,
-                ErrorCode = result.ErrorCode,
-                ErrorMessage = result.ErrorMessage,
-                SentAt = result.Status is SmsStatus.Failed or SmsStatus.Canceled ? null : sentAt,
-                Modified = sentAt,
-            };
-            Log.MessageSent(logger, message.Id, provider.Name, final.Status.ToWireName(), result.ProviderMessageId);
-            metrics.SmsSent.Add(1, new("phonehub.provider", provider.Name), new("phonehub.status", final.Status.ToWireName()));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await store.UpdateAsync(Failed(message, "outcome_unknown",
-                "The send was canceled while the provider call was in progress; the provider may have accepted the message."), CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-        catch (SmsProviderException ex)
-        {
-            final = Failed(message, ex.ErrorCode, ex.Message);
-            Log.MessageFailed(logger, message.Id, provider.Name, ex.ErrorCode, ex.OutcomeUnknown);
-        }
-        catch (PhoneHubException ex)
-        {
-            final = Failed(message, "send_failed", ex.Message);
-            Log.MessageFailed(logger, message.Id, provider.Name, "send_failed", false);
-        }
-        catch (Exception ex)
-        {
-            // Unexpected exception text may quote requests or URLs: keep it in the log, store only its kind.
-            final = Failed(message, "provider_error", $"The provider call failed unexpectedly ({ex.GetType().Name}); the provider may have accepted the message.");
-            Log.MessageProviderCrashed(logger, ex, message.Id, provider.Name);
-        }
-        finally
-        {
-            metrics.SendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("phonehub.provider", provider.Name));
+                accepted.Add((i, Prepare(rows[i] ?? throw new PhoneHubValidationException("row", "The row is empty."), config, group, user, batchId: null, now)));
+            }
+            catch (InvalidPhoneNumberException ex)
+            {
+                rejected.Add(new SmsBulkRowError(i, new Dictionary<string, string[]> { ["to_number"] = [ex.Message] }));
+            }
+            catch (PhoneHubValidationException ex)
+            {
+                rejected.Add(new SmsBulkRowError(i, ex.Errors));
+            }
         }
 
-        if (final.Status == SmsStatus.Failed)
+        var batch = await store.CreateBatchAsync(new SmsBatch { Group = group, User = user, Total = rows.Count, Rejected = rejected.Count, Created = now }, cancellationToken).ConfigureAwait(false);
+
+        // One transaction per chunk, not per message.
+        var ids = new List<long>(accepted.Count);
+        foreach (var chunk in accepted.Chunk(EnqueueChunkSize))
         {
-            metrics.SmsFailed.Add(1, new("phonehub.provider", provider.Name), new("phonehub.error_code", final.ErrorCode));
-            activity?.SetStatus(ActivityStatusCode.Error, final.ErrorCode);
+            var items = chunk.Select(a => new SmsEnqueue(a.Prepared.Message with { BatchId = batch.Id }, a.Prepared.DueAt, a.Prepared.Hash)).ToList();
+            var results = await store.EnqueueManyAsync(items, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < results.Count; j++)
+            {
+                if (results[j].Created || results[j].RequestHash == chunk[j].Prepared.Hash)
+                {
+                    ids.Add(results[j].Message.Id);
+                }
+                else
+                {
+                    rejected.Add(new SmsBulkRowError(chunk[j].Row, new Dictionary<string, string[]>
+                    {
+                        ["idempotency_key"] = [$"The key was already used for message {results[j].Message.Id} with a different request."],
+                    }));
+                }
+            }
+
+            dispatcher.Signal();
         }
 
-        // What callers get back is exactly what was stored (the store may round times, for example).
-        var stored = await store.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false) ?? final;
-        await StatusChangedAsync(stored, SmsStatus.Queued).ConfigureAwait(false);
-        return stored.ProviderMessageId is { } providerId
-            ? await ApplyPendingAsync(stored, providerId).ConfigureAwait(false)
-            : stored;
+        Log.BatchEnqueued(logger, batch.Id, ids.Count, rejected.Count);
+        return new SmsBulkResult(batch with { Rejected = rejected.Count }, ids, [.. rejected.OrderBy(r => r.Row)]);
+    }
+
+    public async Task<SmsMessage?> CancelAsync(long id, CancellationToken cancellationToken = default)
+    {
+        var (outcome, message) = await store.CancelAsync(id, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case SmsCancelOutcome.Canceled:
+                Log.MessageCanceled(logger, id);
+                await effects.ChangedAsync(message!, SmsStatus.Queued).ConfigureAwait(false);
+                return message;
+            case SmsCancelOutcome.NotCancelable:
+                throw new SmsNotCancelableException(message!);
+            default:
+                return null;
+        }
+    }
+
+    public Task<SmsBatchStatus?> GetBatchAsync(long batchId, CancellationToken cancellationToken = default) => store.GetBatchAsync(batchId, cancellationToken);
+
+    public async Task<int> DispatchDueAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        int claimed;
+        while ((claimed = await dispatcher.DispatchDueAsync(cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += claimed;
+        }
+
+        return total;
     }
 
     public async Task<IncomingSmsResult> HandleIncomingAsync(IncomingSms incoming, CancellationToken cancellationToken = default)
@@ -188,7 +215,7 @@ internal sealed class SmsService(
         SmsMessage? sent = null;
         try
         {
-            sent = await SendAsync(new SendSmsRequest { To = replyTo, Body = reply, From = config.Holds(ProviderIdentityKinds.PhoneNumber, message.To) ? message.To : null }, config.Group, cancellationToken: cancellationToken).ConfigureAwait(false);
+            sent = await SendThroughAsync(config, new SendSmsRequest { To = replyTo, Body = reply, From = config.Holds(ProviderIdentityKinds.PhoneNumber, message.To) ? message.To : null }, cancellationToken).ConfigureAwait(false);
         }
         catch (PhoneHubException ex)
         {
@@ -220,117 +247,100 @@ internal sealed class SmsService(
             return StatusUpdateOutcome.Pending;
         }
 
-        return await ApplyToAsync(existing, report, cancellationToken).ConfigureAwait(false);
+        return await effects.ApplyToAsync(existing, report, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<SmsMessage?> FindByProviderIdAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default) =>
         store.FindByProviderIdAsync(provider, providerMessageId, cancellationToken);
 
-    private async Task<StatusUpdateOutcome> ApplyToAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
-    {
-        if (!await MayReportAsync(message, report, cancellationToken).ConfigureAwait(false))
-        {
-            Log.StatusRefused(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName());
-            return StatusUpdateOutcome.Refused;
-        }
-
-        var (outcome, updated) = await store.AdvanceStatusAsync(report, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        Log.StatusApplied(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName(), outcome.ToString());
-        if (outcome == StatusUpdateOutcome.Updated && updated is not null)
-        {
-            await StatusChangedAsync(updated, message.Status).ConfigureAwait(false);
-        }
-
-        return outcome;
-    }
-
-    // The report's source must be the message's own: the account it went through, and a config of its group.
-    private async Task<bool> MayReportAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
-    {
-        if (message.ProviderAccount is { } account && report.Account is { } reported && !string.Equals(account, reported, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        if (report.ConfigId is { } voucher && voucher != message.ConfigId)
-        {
-            var config = await configs.GetAsync(voucher, cancellationToken).ConfigureAwait(false);
-            return config is not null && string.Equals(config.Group, message.Group, StringComparison.Ordinal);
-        }
-
-        return true;
-    }
-
-    private async Task<SmsMessage> ApplyPendingAsync(SmsMessage message, string providerMessageId)
-    {
-        if (message.Provider is not { } provider)
-        {
-            return message;
-        }
-
-        var pending = await store.TakePendingStatusesAsync(provider, providerMessageId, CancellationToken.None).ConfigureAwait(false);
-        if (pending.Count == 0)
-        {
-            return message;
-        }
-
-        foreach (var report in pending)
-        {
-            await ApplyToAsync(message, report, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return await store.GetAsync(message.Id, CancellationToken.None).ConfigureAwait(false) ?? message;
-    }
-
-    private async Task<string?> InvokeInboundHandlerAsync(SmsMessage message, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        if (scope.ServiceProvider.GetService<IInboundSmsHandler>() is not { } handler)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The message is stored; failing the delivery would only make the provider retry a message we already have.
-            Log.InboundHandlerFailed(logger, ex, message.Id);
-            return null;
-        }
-    }
-
-    private async Task StatusChangedAsync(SmsMessage message, SmsStatus previous)
-    {
-        if (message.Status == previous)
-        {
-            return;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        foreach (var handler in scope.ServiceProvider.GetServices<ISmsStatusHandler>())
-        {
-            try
-            {
-                await handler.OnStatusChangedAsync(message, previous, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.StatusHandlerFailed(logger, ex, message.Id);
-            }
-        }
-    }
-
     public Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default) => store.GetAsync(id, cancellationToken);
 
     public Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default) => store.ListAsync(query, cancellationToken);
 
-    private SmsMessage Failed(SmsMessage message, string code, string text) =>
-        message with { Status = SmsStatus.Failed, ErrorCode = code, ErrorMessage = text, Modified = time.GetUtcNow() };
+    // A reply goes through the config that received the message (not the group's active one).
+    private async Task<SmsMessage> SendThroughAsync(PhoneConfig config, SendSmsRequest request, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(request, config, config.Group, user: null, batchId: null, time.GetUtcNow());
+        await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
+        var attempt = dispatcher.NewAttempt();
+        var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
+        return await dispatcher.ExecuteAsync(result.Message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
+    }
 
-    private (string? From, IReadOnlyList<string> Media) Validate(SendSmsRequest request)
+    private async Task<SmsMessage> EnqueuePreparedAsync(Prepared prepared, SendSmsRequest request, CancellationToken cancellationToken)
+    {
+        var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash), cancellationToken).ConfigureAwait(false);
+        var message = Idempotent(result, prepared, request);
+        if (result.Created)
+        {
+            Log.MessageQueued(logger, message.Id, message.Provider ?? "");
+            dispatcher.Signal();
+        }
+
+        return message;
+    }
+
+    // The same key with the same request is the same message; with another request, a conflict.
+    private static SmsMessage Idempotent(SmsEnqueueResult result, Prepared prepared, SendSmsRequest request)
+    {
+        if (!result.Created && !string.Equals(result.RequestHash, prepared.Hash, StringComparison.Ordinal))
+        {
+            throw new IdempotencyConflictException(request.IdempotencyKey!, result.Message.Id);
+        }
+
+        return result.Message;
+    }
+
+    private Prepared Prepare(SendSmsRequest request, PhoneConfig config, string? group, string? user, long? batchId, DateTimeOffset now)
+    {
+        var to = normalizer.Normalize(request.To, options.Value.DefaultRegion);
+        var (from, media) = Validate(request, now);
+
+        // Fails before anything is stored when the host lacks the config's provider.
+        var provider = providers.GetSender(config);
+        var sender = from ?? providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings);
+        var dueAt = request.SendAt is { } sendAt && sendAt > now ? sendAt : now;
+        var message = new SmsMessage
+        {
+            Group = group,
+            User = user,
+            ConfigId = config.Id,
+            Direction = SmsDirection.Outbound,
+            From = sender,
+            To = to,
+            Body = request.Body,
+            MediaUrls = media,
+            Status = dueAt > now ? SmsStatus.Scheduled : SmsStatus.Queued,
+            Provider = provider.Name,
+            ProviderAccount = config.Account,
+            Metadata = request.Metadata,
+            Segments = SmsEncoding.CountSegments(request.Body),
+            IsTest = config.TestMode,
+            SendAt = dueAt > now ? dueAt : null,
+            IdempotencyKey = request.IdempotencyKey,
+            BatchId = batchId,
+            Created = now,
+            Modified = now,
+        };
+        return new Prepared(message, dueAt, request.IdempotencyKey is null ? null : Hash(message, request.SendAt));
+    }
+
+    // What makes two requests "the same" for an idempotency key: recipient, text, sender, media, schedule, metadata.
+    private static string Hash(SmsMessage message, DateTimeOffset? sendAt)
+    {
+        var text = new StringBuilder()
+            .Append(message.To).Append('\u001f').Append(message.Body).Append('\u001f').Append(message.From).Append('\u001f')
+            .AppendJoin('\u001e', message.MediaUrls).Append('\u001f')
+            .Append(sendAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)).Append('\u001f');
+        foreach (var (key, value) in (message.Metadata ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            text.Append(key).Append('\u001d').Append(value).Append('\u001e');
+        }
+
+        return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private (string? From, IReadOnlyList<string> Media) Validate(SendSmsRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         var media = request.MediaUrls ?? [];
@@ -350,6 +360,16 @@ internal sealed class SmsService(
         else if (media.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
         {
             errors["media_urls"] = ["Media URLs must be absolute http or https URLs."];
+        }
+
+        if (request.SendAt is { } sendAt && sendAt > now + MaxScheduleAhead)
+        {
+            errors["send_at"] = ["A message can be scheduled at most a year ahead."];
+        }
+
+        if (request.IdempotencyKey is { } key && (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
+        {
+            errors["idempotency_key"] = [$"An idempotency key is 1 to {MaxIdempotencyKeyLength} characters without control characters."];
         }
 
         string? from = null;
@@ -376,4 +396,26 @@ internal sealed class SmsService(
 
         return (from, media);
     }
+
+    private async Task<string?> InvokeInboundHandlerAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        if (scope.ServiceProvider.GetService<IInboundSmsHandler>() is not { } handler)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The message is stored; failing the delivery would only make the provider retry a message we already have.
+            Log.InboundHandlerFailed(logger, ex, message.Id);
+            return null;
+        }
+    }
+
+    private sealed record Prepared(SmsMessage Message, DateTimeOffset DueAt, string? Hash);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using PhoneNumbers;
 
@@ -19,22 +19,22 @@ public sealed class PhoneNormalizer
     public const string DefaultRegion = "US";
 
     // Results for repeated inputs are served from here; real traffic repeats the same few numbers a lot.
-    // The bound keeps memory flat however many distinct inputs arrive.
+    // A fixed table of CacheCapacity entries in sets of CacheWays (a set-associative cache, as in a CPU): memory is
+    // bounded by construction, a hit is one hash and at most four comparisons, a miss replaces one entry of its set
+    // (no clear-all, no count to keep), and reads and writes take no lock. The input's hash is the runtime's
+    // randomized string hash, so nobody can choose inputs that fight over one set.
     internal const int CacheCapacity = 4096;
-    private const int InitialTableCapacity = 257;
+    private const int CacheWays = 4;
+    private const int CacheSets = CacheCapacity / CacheWays;
 
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private static readonly HashSet<string> SupportedRegions =
         new(Util.GetSupportedRegions(), StringComparer.OrdinalIgnoreCase);
 
-    // One table of inputs per region: a string key hashes faster than a pair of strings (the runtime uses its fast
-    // non-randomized string hashing for string keys, and switches to randomized hashing if it sees many collisions).
-    // A fixed number of locks and a starting size that skips the first resizes; at most one table per supported region.
-    private volatile ConcurrentDictionary<string, ConcurrentDictionary<string, ParseOutcome>> _cache = NewCache();
+    private readonly ParseOutcome?[] _cache = new ParseOutcome?[CacheCapacity];
 
-    // Our own count of the entries: ConcurrentDictionary.Count takes every one of the dictionary's locks (up to 1,024 as
-    // it grows), which made each cache miss cost several times the parse it was caching.
-    private int _cacheCount;
+    // Which way of each set a miss replaces next (round robin). Racing writers may pick the same way: harmless.
+    private readonly byte[] _victims = new byte[CacheSets];
 
     /// <summary>A shared instance; the type holds no per-host state.</summary>
     public static PhoneNormalizer Shared { get; } = new();
@@ -70,14 +70,21 @@ public sealed class PhoneNormalizer
     public ParsedPhoneNumber Parse(string? input, string? defaultRegion = DefaultRegion)
     {
         var outcome = ParseCore(input, defaultRegion);
-        if (outcome.Number is not { } number)
+        if (outcome.E164 is not { } e164)
         {
             throw new InvalidPhoneNumberException(input, outcome.Error, outcome.Region);
         }
 
         // The formats and the kind cost several times the parse itself, and Normalize needs none of them: they are
-        // worked out on the first Parse of an input and kept with its cached outcome.
-        return outcome.Details ??= Describe(number, outcome.E164!);
+        // worked out on the first Parse of an input (which parses it again: the cache keeps no PhoneNumber, so an entry
+        // costs one small object) and kept with its cached outcome.
+        if (outcome.Details is { } details)
+        {
+            return details;
+        }
+
+        var number = Util.Parse(StripInvisible(input!), string.IsNullOrEmpty(outcome.Region) ? "ZZ" : outcome.Region);
+        return outcome.Details = Describe(number, e164);
     }
 
     /// <summary>Whether <paramref name="regionCode"/> is a region libphonenumber has metadata for (case-insensitive).</summary>
@@ -90,54 +97,60 @@ public sealed class PhoneNormalizer
     {
         if (string.IsNullOrWhiteSpace(input))
         {
-            return new ParseOutcome(PhoneNumberError.Empty, defaultRegion);
+            return new ParseOutcome(input ?? "", defaultRegion, PhoneNumberError.Empty);
         }
 
         var region = defaultRegion is null ? null : defaultRegion.Trim().ToUpperInvariant();
-        var cache = _cache;
-        if (cache.TryGetValue(region ?? string.Empty, out var inputs) && inputs.TryGetValue(input, out var cached))
+        // The input's randomized hash, mixed with the region's two letters (or its own hash, for anything else).
+        var regionKey = region switch
         {
-            return cached;
+            null => -1,
+            { Length: 2 } => (region[0] << 16) | region[1],
+            _ => region.GetHashCode(StringComparison.Ordinal),
+        };
+        var hash = input.GetHashCode(StringComparison.Ordinal) ^ (regionKey * -1640531535);
+        var set = (int)((uint)hash % CacheSets) * CacheWays;
+        for (var way = 0; way < CacheWays; way++)
+        {
+            if (Volatile.Read(ref _cache[set + way]) is { } cached && cached.Is(input, region))
+            {
+                return cached;
+            }
         }
 
         var outcome = ParseUncached(input, region);
         if (outcome.Error == PhoneNumberError.UnknownRegion)
         {
-            // Cheap to work out again, and caching it would let made-up region codes add tables.
+            // Cheap to work out again, and caching it would let made-up region codes take the place of real numbers.
             return outcome;
         }
 
-        if (Volatile.Read(ref _cacheCount) >= CacheCapacity)
+        var victim = set / CacheWays;
+        var slot = set + (_victims[victim]++ & (CacheWays - 1));
+        for (var way = 0; way < CacheWays; way++)
         {
-            // Crude but O(1) amortised and allocation-free on the hit path: drop everything and refill with
-            // what is hot now. A skewed workload is back to its working set after a few thousand calls.
-            // Racing threads may clear twice or count a little past the capacity: the bound stays within a few entries.
-            _cache = cache = NewCache();
-            Volatile.Write(ref _cacheCount, 0);
+            if (Volatile.Read(ref _cache[set + way]) is null)
+            {
+                slot = set + way;
+                break;
+            }
         }
 
-        inputs = cache.GetOrAdd(region ?? string.Empty, static _ => new ConcurrentDictionary<string, ParseOutcome>(Environment.ProcessorCount, InitialTableCapacity, StringComparer.Ordinal));
-        if (inputs.TryAdd(input, outcome))
-        {
-            Interlocked.Increment(ref _cacheCount);
-        }
-
+        Volatile.Write(ref _cache[slot], outcome);
         return outcome;
     }
-
-    private static ConcurrentDictionary<string, ConcurrentDictionary<string, ParseOutcome>> NewCache() => new(StringComparer.Ordinal);
 
     private static ParseOutcome ParseUncached(string input, string? region)
     {
         if (region is not null && region.Length > 0 && !SupportedRegions.Contains(region))
         {
-            return new ParseOutcome(PhoneNumberError.UnknownRegion, region);
+            return new ParseOutcome(input, region, PhoneNumberError.UnknownRegion);
         }
 
         var cleaned = StripInvisible(input);
         if (cleaned.Length == 0)
         {
-            return new ParseOutcome(PhoneNumberError.Empty, region);
+            return new ParseOutcome(input, region, PhoneNumberError.Empty);
         }
 
         PhoneNumber parsed;
@@ -147,15 +160,24 @@ public sealed class PhoneNormalizer
         }
         catch (NumberParseException ex)
         {
-            return new ParseOutcome(MapParseError(ex.ErrorType), region);
+            return new ParseOutcome(input, region, MapParseError(ex.ErrorType));
         }
 
-        if (!NumberValidity.IsValid(parsed))
+        // The national significant number is written once, on the stack: validation reads it, and the E.164 form is
+        // '+', the calling code and those digits (what Format(E164) produces, without its builder and strings).
+        Span<char> e164 = stackalloc char[4 + NumberValidity.MaxNationalLength];
+        e164[0] = '+';
+        parsed.CountryCode.TryFormat(e164[1..], out var codeLength, default, CultureInfo.InvariantCulture);
+        var nsnLength = NumberValidity.WriteNationalSignificantNumber(parsed, e164[(1 + codeLength)..]);
+        if (!NumberValidity.IsValid(parsed.CountryCode, e164.Slice(1 + codeLength, nsnLength)))
         {
-            return new ParseOutcome(MapValidation(Util.IsPossibleNumberWithReason(parsed)), region);
+            return new ParseOutcome(input, region, MapValidation(Util.IsPossibleNumberWithReason(parsed)));
         }
 
-        return new ParseOutcome(parsed, Util.Format(parsed, PhoneNumberFormat.E164), region);
+        var formatted = e164[..(1 + codeLength + nsnLength)];
+        // Input already written as canonical E.164: it is its own result, nothing to allocate.
+        var text = formatted.SequenceEqual(cleaned) ? cleaned : new string(formatted);
+        return new ParseOutcome(input, region, text);
     }
 
     private static ParsedPhoneNumber Describe(PhoneNumber parsed, string e164)
@@ -236,33 +258,46 @@ public sealed class PhoneNormalizer
         _ => PhoneNumberKind.Unknown,
     };
 
-    /// <summary>What an input parsed to: a valid number with its E.164 form, or why it is not one.</summary>
+    /// <summary>
+    /// What an input parsed to (its E.164 form, or why it is not a valid number), with the key it is cached under.
+    /// Kept small (48 bytes) on purpose: one of these is the whole cost of a cache miss beyond the parse itself.
+    /// </summary>
     private sealed class ParseOutcome
     {
-        public ParseOutcome(PhoneNumberError error, string? region)
+        private readonly string _input;
+
+        // The E.164 string, replaced by the ParsedPhoneNumber (which holds it) once Parse has described the number.
+        private object? _result;
+
+        public ParseOutcome(string input, string? region, PhoneNumberError error)
         {
+            _input = input;
+            Region = region;
             Error = error;
-            Region = region;
         }
 
-        public ParseOutcome(PhoneNumber number, string e164, string? region)
+        public ParseOutcome(string input, string? region, string e164)
         {
-            Number = number;
-            E164 = e164;
+            _input = input;
             Region = region;
+            _result = e164;
         }
 
-        /// <summary>The parsed number; <see langword="null"/> when the input is not valid.</summary>
-        public PhoneNumber? Number { get; }
-
-        /// <summary>The E.164 form of <see cref="Number"/>.</summary>
-        public string? E164 { get; }
+        /// <summary>The E.164 form; <see langword="null"/> when the input is not valid.</summary>
+        public string? E164 => _result as string ?? (_result as ParsedPhoneNumber)?.E164;
 
         public PhoneNumberError Error { get; }
 
         public string? Region { get; }
 
         /// <summary>Formats and kind, filled in by the first <see cref="PhoneNormalizer.Parse"/>; a race only computes the same value twice.</summary>
-        public ParsedPhoneNumber? Details { get; set; }
+        public ParsedPhoneNumber? Details
+        {
+            get => _result as ParsedPhoneNumber;
+            set => _result = value;
+        }
+
+        public bool Is(string input, string? region) =>
+            string.Equals(_input, input, StringComparison.Ordinal) && string.Equals(Region, region, StringComparison.Ordinal);
     }
 }

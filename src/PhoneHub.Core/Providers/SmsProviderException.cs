@@ -20,4 +20,28 @@ public class SmsProviderException : PhoneHubException
 
     /// <summary>Whether the provider may have accepted the message despite the failure.</summary>
     public bool OutcomeUnknown { get; }
+
+    /// <summary>
+    /// What the refusal is about. <see cref="SmsFailureScope.Provider"/>: the provider, the account, the credentials or the
+    /// config refused before looking at this message (or could not be reached), so it was certainly not sent and another
+    /// config may send it (failover). <see cref="SmsFailureScope.Message"/>: this message was refused (a bad number, an
+    /// opted-out recipient) and would be refused anywhere.
+    /// </summary>
+    public SmsFailureScope Scope { get; init; } = SmsFailureScope.Message;
+
+    /// <summary>Whether the provider throttled the request (it did not take the message): the sender should slow down and send it again.</summary>
+    public bool Throttled { get; init; }
+
+    /// <summary>How long the provider asked to wait, when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}
+
+/// <summary>What a provider's refusal of a send is about (see <see cref="SmsProviderException.Scope"/>).</summary>
+public enum SmsFailureScope
+{
+    /// <summary>This message was refused.</summary>
+    Message,
+
+    /// <summary>The provider, account, credentials or config refused (or the provider was unreachable); the message was not sent.</summary>
+    Provider,
 }

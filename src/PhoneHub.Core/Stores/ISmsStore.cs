@@ -58,6 +58,108 @@ public interface ISmsStore
     /// <returns>How many were dropped.</returns>
     Task<int> DeletePendingStatusesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a message for sending. With an idempotency key, the first message of the group with that key wins, also
+    /// under concurrent calls: the others get it back with <c>Created = false</c> (and its stored request hash).
+    /// </summary>
+    /// <param name="item">What to store.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored message and whether this call stored it.</returns>
+    Task<SmsEnqueueResult> EnqueueAsync(SmsEnqueue item, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores messages for sending in one transaction (a chunk of a bulk send); same rules as <see cref="EnqueueAsync"/> for each.</summary>
+    /// <param name="items">What to store.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One result per item, in order.</returns>
+    Task<IReadOnlyList<SmsEnqueueResult>> EnqueueManyAsync(IReadOnlyList<SmsEnqueue> items, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> messages that are due at <paramref name="now"/> and not claimed by anyone
+    /// whose lease still runs, oldest first. A message is handed to exactly one claimant, also across processes.
+    /// </summary>
+    /// <param name="owner">The claimant.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="leaseUntil">When the claims lapse.</param>
+    /// <param name="limit">The most messages to claim.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The claimed messages.</returns>
+    Task<IReadOnlyList<SmsMessage>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that a provider call for a message claimed by <paramref name="attempt"/>'s owner starts now (before the
+    /// request leaves), renewing the lease and counting the attempt. Refused (null) when the claim lapsed or moved on.
+    /// </summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="attempt">The claim and the call's token.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/> when the caller no longer holds it.</returns>
+    Task<SmsMessage?> StartAttemptAsync(long messageId, SmsAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a provider call's outcome (status, provider id, price, errors, the config it went through) when the
+    /// message still belongs to that call (<paramref name="attemptToken"/>); ends its claim. Also applies after crash
+    /// recovery gave up on the call, so a late real answer replaces "outcome unknown".
+    /// </summary>
+    /// <param name="message">The message with its final fields.</param>
+    /// <param name="attemptToken">The call's token.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message as stored, or <see langword="null"/> when another call owns it now.</returns>
+    Task<SmsMessage?> CompleteAttemptAsync(SmsMessage message, string attemptToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns a claimed message to the queue (the provider did not take it: throttled, or failing over to another config).</summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="attemptToken">The call that ends without a send.</param>
+    /// <param name="release">When it may go again, and through which config.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/> when the call does not own it.</returns>
+    Task<SmsMessage?> ReleaseAsync(long messageId, string attemptToken, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims one message, when it is waiting and not claimed (an inline send picking its message up again after a failover).</summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="owner">The claimant.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="leaseUntil">When the claim lapses.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/>.</returns>
+    Task<SmsMessage?> ClaimAsync(long messageId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a message nobody has claimed yet (queued or scheduled).</summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What happened, and the message as stored.</returns>
+    Task<(SmsCancelOutcome Outcome, SmsMessage? Message)> CancelAsync(long messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resolves provider calls whose claim lapsed (their process died mid-call): the provider may have the message, so it
+    /// is failed with the given error instead of being sent again.
+    /// </summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="errorCode">The error code to record.</param>
+    /// <param name="errorMessage">The error text to record.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The messages resolved.</returns>
+    Task<IReadOnlyList<SmsMessage>> ResolveLapsedAttemptsAsync(DateTimeOffset now, string errorCode, string errorMessage, CancellationToken cancellationToken = default);
+
+    /// <summary>When the next waiting message falls due (the earliest due time among unclaimed or lapsed claims), if any.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The time, or <see langword="null"/> when nothing waits.</returns>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a batch.</summary>
+    /// <param name="batch">The batch; its id is ignored.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored batch.</returns>
+    Task<SmsBatch> CreateBatchAsync(SmsBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>A batch and its messages' counts by status.</summary>
+    /// <param name="batchId">The batch.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The status, or <see langword="null"/>.</returns>
+    Task<SmsBatchStatus?> GetBatchAsync(long batchId, CancellationToken cancellationToken = default);
+
     /// <summary>Gets a message by id.</summary>
     /// <param name="id">The id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

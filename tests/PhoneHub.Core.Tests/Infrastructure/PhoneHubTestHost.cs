@@ -52,6 +52,13 @@ public sealed class PhoneHubTestHost : IDisposable
             o.EncryptionKeyEnvironmentVariable = null;
             configureOptions?.Invoke(o);
         }).UseSqlite(db.ConnectionString);
+        // The clock is fake and only moves when a test moves it: sends are not paced, and a throttled inline send is
+        // left queued instead of waiting for the clock, unless a test asks otherwise.
+        services.Configure<PhoneHub.Messaging.Dispatch.SmsDispatchOptions>(o =>
+        {
+            o.PaceSenders = false;
+            o.InlineThrottleRetries = 0;
+        });
         configureBuilder?.Invoke(builder);
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -55,9 +55,9 @@ internal sealed class AwsSnsSmsProvider(
 
         var region = context.Setting(AwsSnsDefinition.Region) is { } r
             ? r
-            : throw new SmsProviderException("invalid_config", "The AWS config has no region (setting region).");
+            : throw new SmsProviderException("invalid_config", "The AWS config has no region (setting region).") { Scope = SmsFailureScope.Provider };
         var credentials = await ResolveCredentialsAsync(context, cancellationToken).ConfigureAwait(false)
-            ?? throw new SmsProviderException(ConnectionErrorCodes.MissingCredentials, MissingCredentialsText);
+            ?? throw new SmsProviderException(ConnectionErrorCodes.MissingCredentials, MissingCredentialsText) { Scope = SmsFailureScope.Provider };
 
         var settings = options.CurrentValue;
         var (senderId, originationNumber) = Senders(request.From, context.Config);
@@ -112,6 +112,15 @@ internal sealed class AwsSnsSmsProvider(
         {
             throw;
         }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError)
+        {
+            // No connection was made, so the request never left: a definite failure, safe to send elsewhere.
+            AwsLog.PublishOutcomeUnknown(logger, request.MessageId, "connection refused");
+            throw new SmsProviderException(ConnectionErrorCodes.Unreachable, "SNS could not be reached; the message was not sent.", outcomeUnknown: false, ex)
+            {
+                Scope = SmsFailureScope.Provider,
+            };
+        }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             // A timeout or a dropped connection says nothing about whether SNS took the message: never re-send it blindly.
@@ -145,7 +154,13 @@ internal sealed class AwsSnsSmsProvider(
 
         var finalCode = errorCode ?? "provider_error";
         AwsLog.PublishRejected(logger, request.MessageId, finalCode, code);
-        throw new SmsProviderException(finalCode, $"SNS refused the message ({finalCode}): {SafeText(finalCode, errorText, credentials) ?? $"HTTP {code}"}");
+        throw new SmsProviderException(finalCode, $"SNS refused the message ({finalCode}): {SafeText(finalCode, errorText, credentials) ?? $"HTTP {code}"}")
+        {
+            Scope = (errorCode is not null && CredentialErrors.Contains(errorCode)) || status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                ? SmsFailureScope.Provider
+                : SmsFailureScope.Message,
+            Throttled = IsThrottling(status, body),
+        };
     }
 
     public async Task<ConnectionTestResult> TestConnectionAsync(ProviderContext context, CancellationToken cancellationToken = default)
@@ -285,7 +300,7 @@ internal sealed class AwsSnsSmsProvider(
         {
             // Half a key pair is a configuration mistake; falling back to ambient credentials would hide it.
             throw new SmsProviderException(ConnectionErrorCodes.MissingCredentials,
-                "The stored AWS credentials need both access_key_id and secret_access_key.");
+                "The stored AWS credentials need both access_key_id and secret_access_key.") { Scope = SmsFailureScope.Provider };
         }
 
         var ambient = await ambientCredentials.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,7 @@ internal sealed partial class TwilioProvider(
         var auth = ResolveAuth(context, out var authError);
         if (auth is null)
         {
-            throw new SmsProviderException(authError!.Value.Code, authError.Value.Message);
+            throw new SmsProviderException(authError!.Value.Code, authError.Value.Message) { Scope = SmsFailureScope.Provider };
         }
 
         var form = BuildMessageForm(request, context.Config);
@@ -59,7 +59,10 @@ internal sealed partial class TwilioProvider(
         {
             // No connection was made, so the request never left: a definite failure that is safe to send again.
             TwilioLog.MessageNotConnected(logger, ex, request.MessageId);
-            throw new SmsProviderException(ConnectionErrorCodes.Unreachable, "Twilio could not be reached; the message was not sent.", outcomeUnknown: false, ex);
+            throw new SmsProviderException(ConnectionErrorCodes.Unreachable, "Twilio could not be reached; the message was not sent.", outcomeUnknown: false, ex)
+            {
+                Scope = SmsFailureScope.Provider,
+            };
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or OperationCanceledException or IOException)
         {
@@ -104,7 +107,14 @@ internal sealed partial class TwilioProvider(
             }
 
             var error = TryReadError(body);
-            var exception = new TwilioApiException(response.StatusCode, error, DescribeRefusal(status, error));
+            var exception = new TwilioApiException(response.StatusCode, error, DescribeRefusal(status, error))
+            {
+                Scope = IsProviderRefusal(status, error) ? SmsFailureScope.Provider : SmsFailureScope.Message,
+
+                // A 429 means Twilio did not take the message: slow down and send it again.
+                Throttled = status == 429,
+                RetryAfter = RetryAfterOf(response),
+            };
             TwilioLog.MessageRefused(logger, request.MessageId, status, exception.ErrorCode);
             throw exception;
         }
@@ -257,7 +267,7 @@ internal sealed partial class TwilioProvider(
             var service = from ?? config.Setting(TwilioDefinition.MessagingServiceSid);
             if (string.IsNullOrWhiteSpace(service))
             {
-                throw new SmsProviderException(ConnectionErrorCodes.InvalidConfig, "The Twilio config has neither a from number nor a messaging service SID.");
+                throw new SmsProviderException(ConnectionErrorCodes.InvalidConfig, "The Twilio config has neither a from number nor a messaging service SID.") { Scope = SmsFailureScope.Provider };
             }
 
             form.Add(new("MessagingServiceSid", service));
@@ -290,6 +300,21 @@ internal sealed partial class TwilioProvider(
     }
 
     private static Uri Combine(Uri baseUrl, string relative) => new(baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + relative);
+
+    // Refusals of the account, the credentials or the config's sender, before this message was considered: another
+    // config can send it. 20003 authentication, 20005 account not active, 21212 invalid From, 21606 From not able to
+    // send to the destination from this account, 21659 From not a Twilio number of the account.
+    private static readonly HashSet<int> ProviderRefusals = [20003, 20005, 21212, 21606, 21659];
+
+    private static bool IsProviderRefusal(int status, TwilioError? error) =>
+        status is 401 or 403 || (error?.Code is { } code && ProviderRefusals.Contains(code));
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow > TimeSpan.Zero ? date - DateTimeOffset.UtcNow : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static SmsProviderException OutcomeUnknown(string what, Exception? inner) => new(
         "outcome_unknown",

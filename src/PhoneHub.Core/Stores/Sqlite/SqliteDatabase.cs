@@ -1,4 +1,5 @@
 using Dapper;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,9 +23,13 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _migrationLock = new(1, 1);
 
-    // SQLite lets one connection write at a time. A second writer gets SQLITE_BUSY at once, and Microsoft.Data.Sqlite
-    // then sleeps 150 ms before retrying, so concurrent writes from this process queue here instead, asynchronously.
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    // SQLite lets one connection write at a time, and each commit is the expensive part of a write. So this process's
+    // writes go through one queue: a single writer takes every write waiting, runs them in one transaction (each inside
+    // its own savepoint, so one failing write does not undo the others) and commits once; each caller is answered only
+    // after the commit that holds its write. Durability settings apply per commit, unchanged.
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _writer;
+    private readonly int _maxWritesPerCommit;
     private volatile bool _migrated;
 
     /// <summary>Creates the database accessor.</summary>
@@ -41,7 +46,9 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
         };
         _connectionString = builder.ToString();
         _durability = options.Value.Durability;
+        _maxWritesPerCommit = options.Value.MaxWritesPerCommit;
         _logger = logger;
+        _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The schema version this build of PhoneHub brings the database to.</summary>
@@ -83,15 +90,96 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     }
 
     /// <summary>
-    /// Waits for this process's turn to write; dispose the result (after the connection) to let the next writer in.
-    /// Other processes writing to the same file still meet SQLite's own locking and the busy timeout.
+    /// Runs <paramref name="write"/> in the next group commit: inside a transaction shared with other writes waiting at
+    /// the same time, in a savepoint of its own. The task completes after that transaction committed (or with the
+    /// write's own exception, which rolls back only its savepoint). <paramref name="write"/> must not start other writes.
     /// </summary>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The turn.</returns>
-    public async ValueTask<WriteTurn> EnterWriteAsync(CancellationToken cancellationToken)
+    /// <typeparam name="T">The write's result.</typeparam>
+    /// <param name="write">The statements to run on the writer's connection and transaction.</param>
+    /// <param name="cancellationToken">Cancels the write while it is still waiting (not once it runs).</param>
+    /// <returns>The write's result, once committed.</returns>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken = default)
     {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new WriteTurn(_writeGate);
+        ArgumentNullException.ThrowIfNull(write);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var pending = new PendingWrite<T>(write, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+
+        _ = _writer.Value;
+        return await pending.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(_maxWritesPerCommit);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxWritesPerCommit && _writes.Reader.TryRead(out var next))
+            {
+                if (!next.IsCanceled)
+                {
+                    batch.Add(next);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        var done = new List<(PendingWrite Write, object? Result)>(batch.Count);
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+
+            // Microsoft.Data.Sqlite has no asynchronous BEGIN; IMMEDIATE takes the write lock up front, so other processes
+            // wait (up to the busy timeout) instead of failing midway.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                transaction.Save(savepoint);
+                try
+                {
+                    done.Add((batch[i], await batch[i].RunAsync(connection, transaction).ConfigureAwait(false)));
+                    transaction.Release(savepoint);
+                }
+                catch (Exception ex)
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                    batch[i].Fail(ex);
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The commit itself failed (or the connection could not be opened): nothing of this batch is stored.
+            Log.GroupCommitFailed(_logger, ex, batch.Count);
+            foreach (var write in batch)
+            {
+                write.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var (write, result) in done)
+        {
+            write.Complete(result);
+        }
     }
 
     /// <summary>Creates or upgrades the schema. Idempotent and safe to call from several processes at once.</summary>
@@ -146,14 +234,54 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _writes.Writer.TryComplete();
+        if (_writer.IsValueCreated)
+        {
+            // Writes already queued still commit; their callers are waiting for them.
+            _writer.Value.GetAwaiter().GetResult();
+        }
+
         _migrationLock.Dispose();
-        _writeGate.Dispose();
     }
 
-    /// <summary>A turn to write, from <see cref="EnterWriteAsync"/>.</summary>
-    public readonly struct WriteTurn(SemaphoreSlim gate) : IDisposable
+    /// <summary>A write waiting for the next group commit.</summary>
+    private abstract class PendingWrite
     {
-        public void Dispose() => gate.Release();
+        public abstract bool IsCanceled { get; }
+
+        public abstract Task<object?> RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete(object? result);
+
+        public abstract void Fail(Exception exception);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public override bool IsCanceled
+        {
+            get
+            {
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                _completion.TrySetCanceled(cancellationToken);
+                return true;
+            }
+        }
+
+        public override async Task<object?> RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            await write(connection, transaction).ConfigureAwait(false);
+
+        public override void Complete(object? result) => _completion.TrySetResult((T)result!);
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
     }
 }
 

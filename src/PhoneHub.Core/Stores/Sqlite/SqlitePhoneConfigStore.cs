@@ -15,6 +15,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
     // config, so a config is always one row and one query.
     private const string Columns =
         "c.id, c.group_id, c.name, c.is_active, c.provider, c.settings, c.lookup_enabled, c.lookup_cache_days, c.test_mode, " +
+        "c.fallback_config_id, c.send_rate, c.account_send_rate, " +
         "(c.credentials IS NOT NULL) AS has_credentials, c.created, c.modified, " +
         "(SELECT json_group_array(json_array(i.kind, i.value)) FROM phone_config_identities i WHERE i.config_id = c.id) AS identities";
 
@@ -50,14 +51,17 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
         "SELECT 1 FROM phone_config_identities WHERE kind = @kind AND value = @value AND is_active = 1 AND config_id <> @config_id;";
 
     private const string Insert = """
-        INSERT INTO phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode, created, modified)
-        VALUES (@group_id, @name, @is_active, @provider, @settings, @lookup_enabled, @lookup_cache_days, @test_mode, @created, @modified)
+        INSERT INTO phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode,
+            fallback_config_id, send_rate, account_send_rate, created, modified)
+        VALUES (@group_id, @name, @is_active, @provider, @settings, @lookup_enabled, @lookup_cache_days, @test_mode,
+            @fallback_config_id, @send_rate, @account_send_rate, @created, @modified)
         RETURNING id;
         """;
 
     private const string Update = """
         UPDATE phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider, settings = @settings,
-            lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode, modified = @modified
+            lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode,
+            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, modified = @modified
         WHERE id = @id
         RETURNING id;
         """;
@@ -104,23 +108,19 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_configs WHERE id = @id;", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return deleted > 0;
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction)).ConfigureAwait(false);
+            return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_configs WHERE id = @id;", new { id }, transaction)).ConfigureAwait(false) > 0;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> SetCredentialsAsync(long id, byte[]? ciphertext, CancellationToken cancellationToken = default)
     {
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE phone_configs SET credentials = @ciphertext WHERE id = @id;",
             new { id, ciphertext },
-            cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+            transaction)), cancellationToken).ConfigureAwait(false) > 0;
     }
 
     public async Task<byte[]?> GetCredentialsAsync(long id, CancellationToken cancellationToken = default)
@@ -130,49 +130,48 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             "SELECT credentials FROM phone_configs WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    private async Task<PhoneConfigWriteResult?> WriteAsync(PhoneConfig config, bool insert, CancellationToken cancellationToken)
+    private Task<PhoneConfigWriteResult?> WriteAsync(PhoneConfig config, bool insert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Microsoft.Data.Sqlite has no asynchronous BEGIN; an IMMEDIATE transaction takes the write lock up front.
-        await using var transaction = connection.BeginTransaction(deferred: false);
         var parameters = Row.From(config);
-        var deactivated = new List<long>();
-        if (config.IsActive)
+        return database.WriteAsync(async (connection, transaction) =>
         {
-            deactivated.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
-                DeactivateOthers, new { parameters.group_id, parameters.modified, id = insert ? -1L : config.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false));
-            foreach (var other in deactivated)
+            var deactivated = new List<long>();
+            if (config.IsActive)
             {
-                await connection.ExecuteAsync(new CommandDefinition(ReleaseIdentities, new { id = other }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                deactivated.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
+                    DeactivateOthers, new { parameters.group_id, parameters.modified, id = insert ? -1L : config.Id }, transaction)).ConfigureAwait(false));
+                foreach (var other in deactivated)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(ReleaseIdentities, new { id = other }, transaction)).ConfigureAwait(false);
+                }
             }
-        }
 
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(insert ? Insert : Update, parameters, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (id is null)
-        {
-            return null;
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        foreach (var identity in config.Identities.Distinct())
-        {
-            try
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(insert ? Insert : Update, parameters, transaction)).ConfigureAwait(false);
+            if (id is null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    InsertIdentity, new { config_id = id, kind = identity.Kind, value = identity.Value, parameters.is_active }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                return null;
             }
-            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
-            {
-                // The unique index, not a read beforehand, decides: of two concurrent claims only one commits.
-                throw new ProviderIdentityConflictException(identity, ex);
-            }
-        }
 
-        var stored = await GetAsync(connection, transaction, id.Value, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new PhoneConfigWriteResult(stored!, deactivated);
+            await connection.ExecuteAsync(new CommandDefinition(DeleteIdentities, new { id }, transaction)).ConfigureAwait(false);
+            foreach (var identity in config.Identities.Distinct())
+            {
+                try
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        InsertIdentity, new { config_id = id, kind = identity.Kind, value = identity.Value, parameters.is_active }, transaction)).ConfigureAwait(false);
+                }
+                catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
+                {
+                    // The unique index, not a read beforehand, decides: of two concurrent claims only one commits. The
+                    // write's savepoint is rolled back, so the refused config leaves nothing behind.
+                    throw new ProviderIdentityConflictException(identity, ex);
+                }
+            }
+
+            var stored = await GetAsync(connection, transaction, id.Value, CancellationToken.None).ConfigureAwait(false);
+            return new PhoneConfigWriteResult(stored!, deactivated);
+        }, cancellationToken);
     }
 
     private static async Task<PhoneConfig?> GetAsync(SqliteConnection connection, SqliteTransaction? transaction, long id, CancellationToken cancellationToken)
@@ -193,6 +192,9 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
         public long lookup_enabled { get; set; }
         public long lookup_cache_days { get; set; }
         public long test_mode { get; set; }
+        public long? fallback_config_id { get; set; }
+        public double? send_rate { get; set; }
+        public double? account_send_rate { get; set; }
         public long has_credentials { get; set; }
         public long created { get; set; }
         public long modified { get; set; }
@@ -209,6 +211,9 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             lookup_enabled = ToDb(c.LookupEnabled),
             lookup_cache_days = c.LookupCacheDays,
             test_mode = ToDb(c.TestMode),
+            fallback_config_id = c.FallbackConfigId,
+            send_rate = c.SendRate,
+            account_send_rate = c.AccountSendRate,
             created = ToDb(c.Created),
             modified = ToDb(c.Modified),
         };
@@ -225,6 +230,9 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             LookupEnabled = lookup_enabled != 0,
             LookupCacheDays = (int)lookup_cache_days,
             TestMode = test_mode != 0,
+            FallbackConfigId = fallback_config_id,
+            SendRate = send_rate,
+            AccountSendRate = account_send_rate,
             HasCredentials = has_credentials != 0,
             Created = FromDb(created),
             Modified = FromDb(modified),

@@ -61,9 +61,8 @@ internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNu
     public async Task<PhoneNumber> UpsertAsync(PhoneNumber number, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(number);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Upsert, Row.From(number), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var parameters = Row.From(number);
+        var row = await database.WriteAsync((connection, transaction) => connection.QuerySingleAsync<Row>(new CommandDefinition(Upsert, parameters, transaction)), cancellationToken).ConfigureAwait(false);
         return row.ToModel();
     }
 
@@ -87,9 +86,8 @@ internal sealed class SqlitePhoneNumberStore(SqliteDatabase database) : IPhoneNu
 
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_numbers WHERE id = @id;", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        return await database.WriteAsync((connection, transaction) =>
+            connection.ExecuteAsync(new CommandDefinition("DELETE FROM phone_numbers WHERE id = @id;", new { id }, transaction)), cancellationToken).ConfigureAwait(false) > 0;
     }
 
     // Property names are the column names, so Dapper maps them without any process-wide configuration.

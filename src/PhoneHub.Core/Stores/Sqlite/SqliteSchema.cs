@@ -169,5 +169,48 @@ internal static class SqliteSchema
         CREATE INDEX ix_sms_status_reports_message ON sms_status_reports (provider, provider_message_id);
         CREATE INDEX ix_sms_status_reports_received ON sms_status_reports (received_at);
         """,
+
+        // 3: the durable send pipeline. A message waits with a due time until a dispatcher (or an inline sender) claims
+        // it with a lease; a provider call is recorded as started before the request leaves, so a dead process's call is
+        // resolved as "outcome unknown" instead of being sent twice; idempotency keys are unique per group; bulk batches.
+        """
+        ALTER TABLE phone_configs ADD COLUMN fallback_config_id INTEGER;
+        ALTER TABLE phone_configs ADD COLUMN send_rate REAL;
+        ALTER TABLE phone_configs ADD COLUMN account_send_rate REAL;
+
+        ALTER TABLE sms_messages ADD COLUMN send_at INTEGER;
+        ALTER TABLE sms_messages ADD COLUMN due_at INTEGER;
+        ALTER TABLE sms_messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sms_messages ADD COLUMN idempotency_key TEXT;
+        ALTER TABLE sms_messages ADD COLUMN request_hash TEXT;
+        ALTER TABLE sms_messages ADD COLUMN batch_id INTEGER;
+        ALTER TABLE sms_messages ADD COLUMN lease_owner TEXT;
+        ALTER TABLE sms_messages ADD COLUMN lease_until INTEGER;
+        ALTER TABLE sms_messages ADD COLUMN attempt_token TEXT;
+        ALTER TABLE sms_messages ADD COLUMN call_started_at INTEGER;
+
+        CREATE UNIQUE INDEX ux_sms_messages_idempotency ON sms_messages (ifnull(group_id, ''), idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+        -- What dispatchers claim: waiting messages by due time.
+        CREATE INDEX ix_sms_messages_due ON sms_messages (due_at, id) WHERE due_at IS NOT NULL;
+        -- Provider calls in flight, for crash recovery.
+        CREATE INDEX ix_sms_messages_in_flight ON sms_messages (lease_until) WHERE call_started_at IS NOT NULL;
+        CREATE INDEX ix_sms_messages_batch ON sms_messages (batch_id, status) WHERE batch_id IS NOT NULL;
+
+        CREATE TABLE sms_batches (
+            id       INTEGER PRIMARY KEY AUTOINCREMENT,
+            group_id TEXT,
+            user_id  TEXT,
+            total    INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            created  INTEGER NOT NULL
+        );
+
+        -- Before this version a send that died mid-call left its row queued, without a provider id, for ever; the
+        -- provider may have taken it, so it becomes final as "outcome unknown" (never sent again).
+        UPDATE sms_messages SET status = 'failed', error_code = 'outcome_unknown',
+            error_message = 'The send was interrupted while the provider call was in progress; the provider may have accepted the message.'
+        WHERE direction = 'outbound' AND status = 'queued' AND provider_message_id IS NULL;
+        """,
     ];
 }

@@ -11,15 +11,18 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
 {
     private const string Columns =
         "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
-        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
+        "send_at, attempts, idempotency_key, batch_id";
 
     private const string InsertColumns =
         "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
-        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
+        "send_at, attempts, idempotency_key, batch_id";
 
     private const string InsertValues =
         "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_account, @provider_message_id, " +
-        "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified";
+        "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified, " +
+        "@send_at, @attempts, @idempotency_key, @batch_id";
 
     // Inserts return only the new id: every other column holds exactly the value bound, so the stored message is the
     // bound row read back through the same conversions, without the cost of selecting and mapping 23 columns.
@@ -30,6 +33,84 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
         RETURNING id;
         """;
+
+    // A waiting message carries its due time; a claim (lease) and a started call are kept beside it, never in the model.
+    private const string Enqueue = $"""
+        INSERT INTO sms_messages ({InsertColumns}, due_at, request_hash, lease_owner, lease_until, attempt_token, call_started_at)
+        VALUES ({InsertValues}, @due_at, @request_hash, @lease_owner, @lease_until, @attempt_token, @call_started_at)
+        ON CONFLICT (ifnull(group_id, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING id;
+        """;
+
+    private const string SelectByIdempotencyKey =
+        $"SELECT {Columns}, request_hash FROM sms_messages WHERE ifnull(group_id, '') = ifnull(@group_id, '') AND idempotency_key = @idempotency_key;";
+
+    private const string ClaimDue = $"""
+        UPDATE sms_messages SET lease_owner = @owner, lease_until = @lease_until,
+            status = CASE WHEN status = 'scheduled' THEN 'queued' ELSE status END, modified = @now
+        WHERE id IN (
+            SELECT id FROM sms_messages
+            WHERE due_at IS NOT NULL AND due_at <= @now AND call_started_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
+            ORDER BY due_at, id LIMIT @limit)
+        RETURNING {Columns};
+        """;
+
+    private const string ClaimOne = $"""
+        UPDATE sms_messages SET lease_owner = @owner, lease_until = @lease_until,
+            status = CASE WHEN status = 'scheduled' THEN 'queued' ELSE status END, modified = @now
+        WHERE id = @id AND due_at IS NOT NULL AND call_started_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
+        RETURNING {Columns};
+        """;
+
+    private const string StartAttempt = $"""
+        UPDATE sms_messages SET call_started_at = @now, attempt_token = @token, lease_until = @lease_until, attempts = attempts + 1, modified = @now
+        WHERE id = @id AND lease_owner = @owner AND lease_until > @now AND call_started_at IS NULL AND due_at IS NOT NULL
+        RETURNING {Columns};
+        """;
+
+    private const string CompleteAttempt = $"""
+        UPDATE sms_messages SET status = @status, provider = @provider, provider_account = @provider_account,
+            provider_message_id = @provider_message_id, config_id = @config_id, from_number = @from_number,
+            error_code = @error_code, error_message = @error_message, segments = @segments, price = @price, price_unit = @price_unit,
+            sent_at = @sent_at, modified = @modified,
+            due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        WHERE id = @id AND attempt_token = @token
+        RETURNING {Columns};
+        """;
+
+    private const string Release = $"""
+        UPDATE sms_messages SET due_at = @due_at, status = 'queued',
+            config_id = ifnull(@config_id, config_id), provider = ifnull(@provider, provider),
+            provider_account = CASE WHEN @config_id IS NULL THEN provider_account ELSE @provider_account END,
+            error_code = @error_code, error_message = @error_message, modified = @now,
+            lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        WHERE id = @id AND attempt_token = @token AND call_started_at IS NOT NULL
+        RETURNING {Columns};
+        """;
+
+    private const string Cancel = $"""
+        UPDATE sms_messages SET status = 'canceled', due_at = NULL, modified = @now
+        WHERE id = @id AND due_at IS NOT NULL AND call_started_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
+        RETURNING {Columns};
+        """;
+
+    private const string ResolveLapsed = $"""
+        UPDATE sms_messages SET status = 'failed', error_code = @error_code, error_message = @error_message, modified = @now,
+            due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        WHERE call_started_at IS NOT NULL AND lease_until < @now
+        RETURNING {Columns};
+        """;
+
+    private const string NextDue =
+        "SELECT min(due_at) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
+
+    private const string InsertBatch = """
+        INSERT INTO sms_batches (group_id, user_id, total, rejected, created) VALUES (@group_id, @user_id, @total, @rejected, @created) RETURNING id;
+        """;
+
+    private const string SelectBatch = "SELECT id, group_id, user_id, total, rejected, created FROM sms_batches WHERE id = @id;";
+
+    private const string BatchCounts = "SELECT status, count(*) AS n FROM sms_messages WHERE batch_id = @id GROUP BY status;";
 
     private const string Update = $"""
         UPDATE sms_messages SET status = @status, provider = @provider, provider_account = @provider_account, provider_message_id = @provider_message_id,
@@ -84,12 +165,11 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     public async Task<SmsMessage> InsertAsync(SmsMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = Row.From(message);
         try
         {
-            var row = Row.From(message);
-            row.id = await connection.QuerySingleAsync<long>(new CommandDefinition(Insert, row, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            row.id = await database.WriteAsync((connection, transaction) =>
+                connection.QuerySingleAsync<long>(new CommandDefinition(Insert, row, transaction)), cancellationToken).ConfigureAwait(false);
             return row.ToModel();
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
@@ -103,31 +183,30 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrEmpty(message.Provider, "message.Provider");
         ArgumentException.ThrowIfNullOrEmpty(message.ProviderMessageId, "message.ProviderMessageId");
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = Row.From(message);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(InsertIfNew, row, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (id is { } newId)
+        return await database.WriteAsync<(SmsMessage, bool)>(async (connection, transaction) =>
         {
-            row.id = newId;
-            return (row.ToModel(), true);
-        }
+            var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(InsertIfNew, row, transaction)).ConfigureAwait(false);
+            if (id is { } newId)
+            {
+                row.id = newId;
+                return (row.ToModel(), true);
+            }
 
-        var existing = await connection.QuerySingleAsync<Row>(new CommandDefinition(
-            SelectByProviderId,
-            new { provider = message.Provider, provider_message_id = message.ProviderMessageId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return (existing.ToModel(), false);
+            var existing = await connection.QuerySingleAsync<Row>(new CommandDefinition(
+                SelectByProviderId, new { provider = message.Provider, provider_message_id = message.ProviderMessageId }, transaction)).ConfigureAwait(false);
+            return (existing.ToModel(), false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SmsMessage?> UpdateAsync(SmsMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = Row.From(message);
         try
         {
-            var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Update, Row.From(message), cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var row = await database.WriteAsync((connection, transaction) =>
+                connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Update, parameters, transaction)), cancellationToken).ConfigureAwait(false);
             return row?.ToModel();
         }
         catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintUnique)
@@ -144,11 +223,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         var status = report.Status;
         var rank = SmsStatuses.Rank(status);
         var earlier = SmsStatuses.All.Where(s => s.Rank < rank).Select(s => s.Status.ToWireName()).ToArray();
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            Advance,
-            new
+        var parameters = new
             {
                 status = status.ToWireName(),
                 error_code = report.ErrorCode,
@@ -161,43 +236,194 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
                 provider = report.Provider,
                 provider_message_id = report.ProviderMessageId,
                 earlier,
-            },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (updated is not null)
+            };
+        return await database.WriteAsync<(StatusUpdateOutcome, SmsMessage?)>(async (connection, transaction) =>
         {
-            return (StatusUpdateOutcome.Updated, updated.ToModel());
-        }
+            var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Advance, parameters, transaction)).ConfigureAwait(false);
+            if (updated is not null)
+            {
+                return (StatusUpdateOutcome.Updated, updated.ToModel());
+            }
 
-        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            SelectByProviderId, new { provider = report.Provider, provider_message_id = report.ProviderMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return existing is null ? (StatusUpdateOutcome.NotFound, null) : (StatusUpdateOutcome.Ignored, existing.ToModel());
+            var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                SelectByProviderId, new { provider = report.Provider, provider_message_id = report.ProviderMessageId }, transaction)).ConfigureAwait(false);
+            return existing is null ? (StatusUpdateOutcome.NotFound, null) : (StatusUpdateOutcome.Ignored, existing.ToModel());
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SavePendingStatusAsync(SmsStatusReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(InsertPending, PendingRow.From(report, receivedAt), cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var row = PendingRow.From(report, receivedAt);
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(InsertPending, row, transaction)), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<SmsStatusReport>> TakePendingStatusesAsync(string provider, string providerMessageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<PendingRow>(new CommandDefinition(
-            TakePending, new { provider, provider_message_id = providerMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await database.WriteAsync((connection, transaction) => connection.QueryAsync<PendingRow>(new CommandDefinition(
+            TakePending, new { provider, provider_message_id = providerMessageId }, transaction)), cancellationToken).ConfigureAwait(false);
         return [.. rows.OrderBy(r => r.id).Select(r => r.ToModel())];
     }
 
     public async Task<int> DeletePendingStatusesBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
-        using var turn = await database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM sms_status_reports WHERE received_at < @cutoff;", new { cutoff = ToDb(cutoff) }, transaction)), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SmsEnqueueResult> EnqueueAsync(SmsEnqueue item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return (await EnqueueManyAsync([item], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<IReadOnlyList<SmsEnqueueResult>> EnqueueManyAsync(IReadOnlyList<SmsEnqueue> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var rows = items.Select(EnqueueRow.From).ToList();
+        return await database.WriteAsync<IReadOnlyList<SmsEnqueueResult>>(async (connection, transaction) =>
+        {
+            var results = new List<SmsEnqueueResult>(rows.Count);
+            foreach (var row in rows)
+            {
+                var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(Enqueue, row, transaction)).ConfigureAwait(false);
+                if (id is { } newId)
+                {
+                    row.id = newId;
+                    results.Add(new SmsEnqueueResult(row.ToModel(), true, row.request_hash));
+                    continue;
+                }
+
+                // The unique index on (group, key) kept the first one: the caller gets that message back.
+                var existing = await connection.QuerySingleAsync<IdempotentRow>(new CommandDefinition(
+                    SelectByIdempotencyKey, new { row.group_id, row.idempotency_key }, transaction)).ConfigureAwait(false);
+                results.Add(new SmsEnqueueResult(existing.ToModel(), false, existing.request_hash));
+            }
+
+            return results;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SmsMessage>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var parameters = new { owner, now = ToDb(now), lease_until = ToDb(leaseUntil), limit = Math.Max(1, limit) };
+        var rows = await database.WriteAsync((connection, transaction) =>
+            connection.QueryAsync<Row>(new CommandDefinition(ClaimDue, parameters, transaction)), cancellationToken).ConfigureAwait(false);
+        return [.. rows.OrderBy(r => r.id).Select(r => r.ToModel())];
+    }
+
+    public Task<SmsMessage?> ClaimAsync(long messageId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+        WriteOneAsync(ClaimOne, new { id = messageId, owner, now = ToDb(now), lease_until = ToDb(leaseUntil) }, cancellationToken);
+
+    public Task<SmsMessage?> StartAttemptAsync(long messageId, SmsAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return WriteOneAsync(StartAttempt, new { id = messageId, owner = attempt.Owner, token = attempt.Token, now = ToDb(now), lease_until = ToDb(attempt.LeaseUntil) }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> CompleteAttemptAsync(SmsMessage message, string attemptToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(attemptToken);
+        var row = Row.From(message);
+        return WriteOneAsync(CompleteAttempt, new
+        {
+            row.id,
+            token = attemptToken,
+            row.status,
+            row.provider,
+            row.provider_account,
+            row.provider_message_id,
+            row.config_id,
+            row.from_number,
+            row.error_code,
+            row.error_message,
+            row.segments,
+            row.price,
+            row.price_unit,
+            row.sent_at,
+            row.modified,
+        }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> ReleaseAsync(long messageId, string attemptToken, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        return WriteOneAsync(Release, new
+        {
+            id = messageId,
+            token = attemptToken,
+            due_at = ToDb(release.DueAt),
+            now = ToDb(now),
+            config_id = release.ConfigId,
+            provider = release.Provider,
+            provider_account = release.ProviderAccount,
+            error_code = release.ErrorCode,
+            error_message = release.ErrorMessage,
+        }, cancellationToken);
+    }
+
+    public async Task<(SmsCancelOutcome Outcome, SmsMessage? Message)> CancelAsync(long messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await database.WriteAsync<(SmsCancelOutcome, SmsMessage?)>(async (connection, transaction) =>
+        {
+            var canceled = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Cancel, new { id = messageId, now = ToDb(now) }, transaction)).ConfigureAwait(false);
+            if (canceled is not null)
+            {
+                return (SmsCancelOutcome.Canceled, canceled.ToModel());
+            }
+
+            var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(SelectById, new { id = messageId }, transaction)).ConfigureAwait(false);
+            return existing is null ? (SmsCancelOutcome.NotFound, null) : (SmsCancelOutcome.NotCancelable, existing.ToModel());
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<SmsMessage>> ResolveLapsedAttemptsAsync(DateTimeOffset now, string errorCode, string errorMessage, CancellationToken cancellationToken = default)
+    {
+        var rows = await database.WriteAsync((connection, transaction) => connection.QueryAsync<Row>(new CommandDefinition(
+            ResolveLapsed, new { now = ToDb(now), error_code = errorCode, error_message = errorMessage }, transaction)), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToModel())];
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM sms_status_reports WHERE received_at < @cutoff;", new { cutoff = ToDb(cutoff) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return FromDb(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextDue, cancellationToken: cancellationToken)).ConfigureAwait(false));
+    }
+
+    public async Task<SmsBatch> CreateBatchAsync(SmsBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var id = await database.WriteAsync((connection, transaction) => connection.QuerySingleAsync<long>(new CommandDefinition(InsertBatch, new
+        {
+            group_id = batch.Group,
+            user_id = batch.User,
+            total = batch.Total,
+            rejected = batch.Rejected,
+            created = ToDb(batch.Created),
+        }, transaction)), cancellationToken).ConfigureAwait(false);
+        return batch with { Id = id, Created = FromDb(ToDb(batch.Created)) };
+    }
+
+    public async Task<SmsBatchStatus?> GetBatchAsync(long batchId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var batch = await connection.QuerySingleOrDefaultAsync<BatchRow>(new CommandDefinition(SelectBatch, new { id = batchId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        var counts = await connection.QueryAsync<(string Status, long N)>(new CommandDefinition(BatchCounts, new { id = batchId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new SmsBatchStatus(batch.ToModel(), counts.ToDictionary(c => SmsStatuses.TryParse(c.Status, out var s) ? s : SmsStatus.Queued, c => (int)c.N));
+    }
+
+    private async Task<SmsMessage?> WriteOneAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var row = await database.WriteAsync((connection, transaction) =>
+            connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, parameters, transaction)), cancellationToken).ConfigureAwait(false);
+        return row?.ToModel();
     }
 
     public async Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default)
@@ -241,7 +467,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private static string DirectionToDb(SmsDirection direction) => direction == SmsDirection.Inbound ? "inbound" : "outbound";
 
 #pragma warning disable IDE1006, CA1707
-    private sealed class Row
+    private class Row
     {
         public long id { get; set; }
         public string? group_id { get; set; }
@@ -267,34 +493,49 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         public long? sent_at { get; set; }
         public long? delivered_at { get; set; }
         public long modified { get; set; }
+        public long? send_at { get; set; }
+        public long attempts { get; set; }
+        public string? idempotency_key { get; set; }
+        public long? batch_id { get; set; }
 
-        public static Row From(SmsMessage m) => new()
+        public static Row From(SmsMessage m)
         {
-            id = m.Id,
-            group_id = m.Group,
-            user_id = m.User,
-            config_id = m.ConfigId,
-            direction = DirectionToDb(m.Direction),
-            from_number = m.From,
-            to_number = m.To,
-            body = m.Body,
-            media_urls = ListToDb(m.MediaUrls),
-            status = m.Status.ToWireName(),
-            provider = m.Provider,
-            provider_account = m.ProviderAccount,
-            provider_message_id = m.ProviderMessageId,
-            error_code = m.ErrorCode,
-            error_message = m.ErrorMessage,
-            metadata = MapToDb(m.Metadata),
-            segments = m.Segments,
-            price = ToDb(m.Price),
-            price_unit = m.PriceUnit,
-            is_test = ToDb(m.IsTest),
-            created = ToDb(m.Created),
-            sent_at = ToDb(m.SentAt),
-            delivered_at = ToDb(m.DeliveredAt),
-            modified = ToDb(m.Modified),
-        };
+            var row = new Row();
+            row.Fill(m);
+            return row;
+        }
+
+        protected void Fill(SmsMessage m)
+        {
+            id = m.Id;
+            group_id = m.Group;
+            user_id = m.User;
+            config_id = m.ConfigId;
+            direction = DirectionToDb(m.Direction);
+            from_number = m.From;
+            to_number = m.To;
+            body = m.Body;
+            media_urls = ListToDb(m.MediaUrls);
+            status = m.Status.ToWireName();
+            provider = m.Provider;
+            provider_account = m.ProviderAccount;
+            provider_message_id = m.ProviderMessageId;
+            error_code = m.ErrorCode;
+            error_message = m.ErrorMessage;
+            metadata = MapToDb(m.Metadata);
+            segments = m.Segments;
+            price = ToDb(m.Price);
+            price_unit = m.PriceUnit;
+            is_test = ToDb(m.IsTest);
+            created = ToDb(m.Created);
+            sent_at = ToDb(m.SentAt);
+            delivered_at = ToDb(m.DeliveredAt);
+            modified = ToDb(m.Modified);
+            send_at = ToDb(m.SendAt);
+            attempts = m.Attempts;
+            idempotency_key = m.IdempotencyKey;
+            batch_id = m.BatchId;
+        }
 
         public SmsMessage ToModel() => new()
         {
@@ -322,7 +563,57 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             SentAt = FromDb(sent_at),
             DeliveredAt = FromDb(delivered_at),
             Modified = FromDb(modified),
+            SendAt = FromDb(send_at),
+            Attempts = (int)attempts,
+            IdempotencyKey = idempotency_key,
+            BatchId = batch_id,
         };
+    }
+
+    /// <summary>A row with its pipeline columns, for inserts.</summary>
+    private sealed class EnqueueRow : Row
+    {
+        public long due_at { get; set; }
+        public string? request_hash { get; set; }
+        public string? lease_owner { get; set; }
+        public long? lease_until { get; set; }
+        public string? attempt_token { get; set; }
+        public long? call_started_at { get; set; }
+
+        public static EnqueueRow From(SmsEnqueue item)
+        {
+            var row = new EnqueueRow();
+            row.Fill(item.Message);
+            row.due_at = ToDb(item.DueAt);
+            row.request_hash = item.RequestHash;
+            if (item.Attempt is { } attempt)
+            {
+                row.lease_owner = attempt.Owner;
+                row.lease_until = ToDb(attempt.LeaseUntil);
+                row.attempt_token = attempt.Token;
+                row.call_started_at = row.created;
+                row.attempts = Math.Max(1, row.attempts);
+            }
+
+            return row;
+        }
+    }
+
+    private sealed class IdempotentRow : Row
+    {
+        public string? request_hash { get; set; }
+    }
+
+    private sealed class BatchRow
+    {
+        public long id { get; set; }
+        public string? group_id { get; set; }
+        public string? user_id { get; set; }
+        public long total { get; set; }
+        public long rejected { get; set; }
+        public long created { get; set; }
+
+        public SmsBatch ToModel() => new() { Id = id, Group = group_id, User = user_id, Total = (int)total, Rejected = (int)rejected, Created = FromDb(created) };
     }
 
     private sealed class PendingRow

@@ -13,6 +13,12 @@ public sealed class SqliteStoreOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The most writes that share one transaction (group commit): concurrent writes are committed together, and each
+    /// caller is answered after its commit. Default 256.
+    /// </summary>
+    public int MaxWritesPerCommit { get; set; } = 256;
+
+    /// <summary>
     /// How hard SQLite works to make each commit survive a power cut. Default <see cref="SqliteDurability.Normal"/>,
     /// SQLite's recommendation for write-ahead-log databases such as PhoneHub's.
     /// </summary>

@@ -100,7 +100,6 @@ public sealed class AwsSnsSmsProviderTests
     [TestCase("InvalidParameter", 400)]
     [TestCase("OptedOut", 400)]
     [TestCase("AuthorizationError", 403)]
-    [TestCase("Throttling", 400)]
     [TestCase("InvalidClientTokenId", 403)]
     public async Task SendAsync_SnsErrorCode_StoresFailedMessageWithThatCode(string code, int status)
     {
@@ -116,6 +115,23 @@ public sealed class AwsSnsSmsProviderTests
             Assert.That(message.ErrorMessage, Does.Contain($"SNS says {code}"));
             Assert.That(message.ProviderMessageId, Is.Null);
             Assert.That(t.Sns.Requests, Has.Count.EqualTo(1), "a refused message is not retried");
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_Throttling_LeavesMessageQueuedForLaterWithTheCode()
+    {
+        using var t = await AwsSnsTestContext.CreateAsync();
+        t.Sns.Respond = (_, _) => LoopbackResponse.Error(400, "Throttling", "Rate exceeded");
+
+        var message = await t.Host.Get<ISmsService>().SendAsync(new SendSmsRequest { To = To, Body = "Hi" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.Status, Is.EqualTo(SmsStatus.Queued), "SNS did not take it: it goes again after the pause");
+            Assert.That(message.ErrorCode, Is.EqualTo("Throttling"));
+            Assert.That(message.ProviderMessageId, Is.Null);
+            Assert.That(t.Sns.Requests, Has.Count.EqualTo(1));
         });
     }
 

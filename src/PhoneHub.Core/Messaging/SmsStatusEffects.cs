@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PhoneHub.Configuration;
+using PhoneHub.Diagnostics;
+using PhoneHub.Stores;
+
+namespace PhoneHub.Messaging;
+
+/// <summary>
+/// What follows a status change, whoever caused it (a send completing, a delivery report): reports kept for a provider
+/// id are applied once the id is stored, reports from another account or group are refused, and the host's
+/// <see cref="ISmsStatusHandler"/>s run.
+/// </summary>
+internal sealed class SmsStatusEffects(
+    ISmsStore store,
+    IPhoneConfigService configs,
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    ILogger<SmsStatusEffects> logger)
+{
+    public async Task<StatusUpdateOutcome> ApplyToAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
+    {
+        if (!await MayReportAsync(message, report, cancellationToken).ConfigureAwait(false))
+        {
+            Log.StatusRefused(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName());
+            return StatusUpdateOutcome.Refused;
+        }
+
+        var (outcome, updated) = await store.AdvanceStatusAsync(report, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        Log.StatusApplied(logger, report.Provider, report.ProviderMessageId, report.Status.ToWireName(), outcome.ToString());
+        if (outcome == StatusUpdateOutcome.Updated && updated is not null)
+        {
+            await ChangedAsync(updated, message.Status).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>After a send stored its provider id: applies the reports that arrived first, and tells the handlers.</summary>
+    public async Task<SmsMessage> CompletedAsync(SmsMessage message, SmsStatus previous)
+    {
+        await ChangedAsync(message, previous).ConfigureAwait(false);
+        if (message.Provider is not { } provider || message.ProviderMessageId is not { } providerId)
+        {
+            return message;
+        }
+
+        var pending = await store.TakePendingStatusesAsync(provider, providerId, CancellationToken.None).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return message;
+        }
+
+        foreach (var report in pending)
+        {
+            await ApplyToAsync(message, report, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return await store.GetAsync(message.Id, CancellationToken.None).ConfigureAwait(false) ?? message;
+    }
+
+    public async Task ChangedAsync(SmsMessage message, SmsStatus previous)
+    {
+        if (message.Status == previous)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var handler in scope.ServiceProvider.GetServices<ISmsStatusHandler>())
+        {
+            try
+            {
+                await handler.OnStatusChangedAsync(message, previous, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StatusHandlerFailed(logger, ex, message.Id);
+            }
+        }
+    }
+
+    // The report's source must be the message's own: the account it went through, and a config of its group.
+    private async Task<bool> MayReportAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
+    {
+        if (message.ProviderAccount is { } account && report.Account is { } reported && !string.Equals(account, reported, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (report.ConfigId is { } voucher && voucher != message.ConfigId)
+        {
+            var config = await configs.GetAsync(voucher, cancellationToken).ConfigureAwait(false);
+            return config is not null && string.Equals(config.Group, message.Group, StringComparison.Ordinal);
+        }
+
+        return true;
+    }
+}
