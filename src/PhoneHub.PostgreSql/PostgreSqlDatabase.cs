@@ -11,13 +11,16 @@ namespace PhoneHub.Stores.PostgreSql;
 /// hosts without a generic host call <c>MigratePhoneHubAsync()</c>). Unlike the SQLite default it does not migrate on
 /// first use: a schema change is a deliberate step at start, serialized across instances by an advisory lock.
 /// </summary>
-internal sealed class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisposable, IDisposable
+internal sealed class PostgreSqlDatabase : IPhoneHubMigrator, IPostgreSqlStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The advisory lock (single-key form) that serializes migrations: "PhoneHub" in ASCII.</summary>
     internal const long MigrationLockKey = 0x50686F6E65487562;
 
-    /// <summary>The class (first key of the two-key form) of the advisory locks that serialize activations per group: "PHCG".</summary>
-    internal const int GroupLockClass = 0x50484347;
+    /// <summary>The class (first key of the two-key form) of the advisory lock that serializes config writes per schema: "PHCW".</summary>
+    internal const int ConfigWriteLockClass = 0x50484357;
+
+    /// <summary>How often a transaction PostgreSQL aborted to break a deadlock or a serialization conflict is run in all.</summary>
+    internal const int MaxTransactionAttempts = 5;
 
     private const string VersionTable = "phonehub_schema_version";
 
@@ -76,6 +79,35 @@ internal sealed class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisposable, 
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>An open connection.</returns>
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction of its own and commits it; runs it again from the start when
+    /// PostgreSQL aborted it to break a deadlock (SQLSTATE 40P01) or a serialization conflict (40001), which leaves
+    /// nothing of it stored. Only for work that talks to nothing but this database (never around a provider call).
+    /// </summary>
+    /// <typeparam name="T">The work's result.</typeparam>
+    /// <param name="work">The statements, on the given connection and transaction.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The result of the run that committed.</returns>
+    public async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < MaxTransactionAttempts)
+            {
+                Log.TransactionRetried(_logger, ex.SqlState, attempt);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public Task<int> MigrateAsync(CancellationToken cancellationToken = default) => MigrateToAsync(PostgreSqlSchema.CurrentVersion, cancellationToken);
@@ -185,4 +217,10 @@ internal sealed class PostgreSqlDatabase : IPhoneHubMigrator, IAsyncDisposable, 
             _dataSource.Dispose();
         }
     }
+}
+
+/// <summary>Marks PhoneHub's PostgreSQL stores and migrator, so PhoneHub refuses at start a mix with other stores.</summary>
+internal interface IPostgreSqlStore : IStoreFamilyMember
+{
+    string IStoreFamilyMember.StoreFamily => "PostgreSQL";
 }

@@ -9,7 +9,7 @@ namespace PhoneHub.Stores.PostgreSql;
 
 /// <summary>The PostgreSQL implementation of <see cref="IPhoneConfigStore"/>.</summary>
 /// <remarks>The SQL is internal so the index tests can EXPLAIN exactly what the store runs (see README.md).</remarks>
-internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
+internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSqlStore
 {
     private const string ActiveIdentityIndex = "ux_phone_config_identities_active";
 
@@ -17,6 +17,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
     // config, so a config is always one row and one query.
     private const string Columns =
         "c.id, c.group_id, c.name, c.is_active, c.provider, c.settings::text AS settings, c.lookup_enabled, c.lookup_cache_days, c.test_mode, " +
+        "c.fallback_config_id, c.send_rate, c.account_send_rate, " +
         "(c.credentials IS NOT NULL) AS has_credentials, c.created, c.modified, " +
         "(SELECT json_agg(json_build_array(i.kind, i.value))::text FROM {schema}.phone_config_identities i WHERE i.config_id = c.id) AS identities";
 
@@ -38,9 +39,12 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
         ORDER BY c.id;
         """;
 
-    // Activations in one group take turns: without this, two concurrent activations could each find no other active
-    // config and then collide on the one-active-per-group index. The lock ends with the transaction.
-    internal const string LockGroupSql = "SELECT pg_advisory_xact_lock(@lock_class, hashtext(@lock_scope));";
+    // Config writes take turns, one schema-wide lock held to the end of the transaction. Per-group turns are not enough:
+    // a write releases the identities of the configs it deactivates and claims its own, so two writes in different
+    // groups that each claim what the other releases would wait on each other's rows (a deadlock, SQLSTATE 40P01).
+    // Config writes are rare administrative steps; taking turns costs nothing, and two activations in one group can
+    // no longer both find no other active config.
+    internal const string LockConfigWritesSql = "SELECT pg_advisory_xact_lock(@lock_class, hashtext(@lock_scope));";
 
     internal const string DeactivateOthersSql =
         "UPDATE {schema}.phone_configs SET is_active = false, modified = @modified WHERE is_active AND coalesce(group_id, '') = coalesce(@group_id, '') AND id <> @id RETURNING id;";
@@ -53,14 +57,17 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
         "INSERT INTO {schema}.phone_config_identities (config_id, kind, value, is_active) VALUES (@config_id, @kind, @value, @is_active);";
 
     internal const string InsertSql = """
-        INSERT INTO {schema}.phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode, created, modified)
-        VALUES (@group_id, @name, @is_active, @provider, CAST(@settings AS jsonb), @lookup_enabled, @lookup_cache_days, @test_mode, @created, @modified)
+        INSERT INTO {schema}.phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode,
+            fallback_config_id, send_rate, account_send_rate, created, modified)
+        VALUES (@group_id, @name, @is_active, @provider, CAST(@settings AS jsonb), @lookup_enabled, @lookup_cache_days, @test_mode,
+            @fallback_config_id, @send_rate, @account_send_rate, @created, @modified)
         RETURNING id;
         """;
 
     internal const string UpdateSql = """
         UPDATE {schema}.phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider, settings = CAST(@settings AS jsonb),
-            lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode, modified = @modified
+            lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode,
+            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, modified = @modified
         WHERE id = @id
         RETURNING id;
         """;
@@ -148,7 +155,11 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(_delete, new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockConfigWritesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(_delete, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     public async Task<bool> SetCredentialsAsync(long id, byte[]? ciphertext, CancellationToken cancellationToken = default)
@@ -170,13 +181,9 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var parameters = Row.From(config);
         var deactivated = new List<long>();
+        await LockConfigWritesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (config.IsActive)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                LockGroupSql,
-                new { lock_class = PostgreSqlDatabase.GroupLockClass, lock_scope = _database.Schema + "/" + (config.Group ?? "") },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
             deactivated.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
                 _deactivateOthers, new { parameters.group_id, parameters.modified, id = insert ? -1L : config.Id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false));
             if (deactivated.Count > 0)
@@ -193,8 +200,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
 
         await connection.ExecuteAsync(new CommandDefinition(_deleteIdentities, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
 
-        // One order for every writer: two configs claiming the same identities wait on each other in the same sequence
-        // instead of deadlocking.
+        // One order, so the stored list and any error name identities the same way on every run.
         var identities = config.Identities.Distinct().ToList();
         identities.Sort(ProviderIdentity.Compare);
         foreach (var identity in identities)
@@ -217,6 +223,13 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
         return new PhoneConfigWriteResult(stored!, deactivated);
     }
 
+    private Task<int> LockConfigWritesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            LockConfigWritesSql,
+            new { lock_class = PostgreSqlDatabase.ConfigWriteLockClass, lock_scope = _database.Schema },
+            transaction,
+            cancellationToken: cancellationToken));
+
     private async Task<PhoneConfig?> GetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long id, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(_selectById, new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -235,6 +248,9 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
         public bool lookup_enabled { get; set; }
         public int lookup_cache_days { get; set; }
         public bool test_mode { get; set; }
+        public long? fallback_config_id { get; set; }
+        public double? send_rate { get; set; }
+        public double? account_send_rate { get; set; }
         public bool has_credentials { get; set; }
         public DateTimeOffset created { get; set; }
         public DateTimeOffset modified { get; set; }
@@ -251,6 +267,9 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
             lookup_enabled = c.LookupEnabled,
             lookup_cache_days = c.LookupCacheDays,
             test_mode = c.TestMode,
+            fallback_config_id = c.FallbackConfigId,
+            send_rate = c.SendRate,
+            account_send_rate = c.AccountSendRate,
             created = ToDb(c.Created),
             modified = ToDb(c.Modified),
         };
@@ -267,6 +286,9 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore
             LookupEnabled = lookup_enabled,
             LookupCacheDays = lookup_cache_days,
             TestMode = test_mode,
+            FallbackConfigId = fallback_config_id,
+            SendRate = send_rate,
+            AccountSendRate = account_send_rate,
             HasCredentials = has_credentials,
             Created = created,
             Modified = modified,

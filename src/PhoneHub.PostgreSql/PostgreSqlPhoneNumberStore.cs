@@ -6,7 +6,7 @@ namespace PhoneHub.Stores.PostgreSql;
 
 /// <summary>The PostgreSQL implementation of <see cref="IPhoneNumberStore"/>.</summary>
 /// <remarks>The SQL is internal so the index tests can EXPLAIN exactly what the store runs (see README.md).</remarks>
-internal sealed class PostgreSqlPhoneNumberStore : IPhoneNumberStore
+internal sealed class PostgreSqlPhoneNumberStore : IPhoneNumberStore, IPostgreSqlStore
 {
     private const string Columns =
         "id, phone_number, country_code, region, carrier, line_type, is_mobile, is_voip, is_valid, caller_name, caller_type, " +

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Npgsql;
 using PhoneHub.Messaging;
@@ -7,21 +10,24 @@ namespace PhoneHub.Stores.PostgreSql;
 
 /// <summary>The PostgreSQL implementation of <see cref="ISmsStore"/>.</summary>
 /// <remarks>The SQL is internal so the index tests can EXPLAIN exactly what the store runs (see README.md).</remarks>
-internal sealed class PostgreSqlSmsStore : ISmsStore
+internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
 {
     private const string ProviderIdIndex = "ux_sms_messages_provider_id";
 
     private const string Columns =
         "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
-        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
+        "send_at, attempts, idempotency_key, batch_id";
 
     private const string InsertColumns =
         "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
-        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified";
+        "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
+        "send_at, attempts, idempotency_key, batch_id";
 
     private const string InsertValues =
         "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_account, @provider_message_id, " +
-        "@error_code, @error_message, CAST(@metadata AS jsonb), @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified";
+        "@error_code, @error_message, CAST(@metadata AS jsonb), @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified, " +
+        "@send_at, @attempts, @idempotency_key, @batch_id";
 
     // Inserts return only the new id: every other column holds exactly the value bound (times already cut to
     // microseconds), so the stored message is the bound row.
@@ -91,6 +97,111 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
         SELECT count(*) FROM {schema}.sms_messages {{ListWhere}};
         """;
 
+
+    // A waiting message carries its due time; a claim (lease) and a started call are kept beside it, never in the model.
+    // A concurrent enqueue with the same key waits for the first and then does nothing: exactly one creates.
+    internal const string EnqueueSql = $$"""
+        INSERT INTO {schema}.sms_messages ({{InsertColumns}}, due_at, request_hash, lease_owner, lease_until, attempt_token, call_started_at)
+        VALUES ({{InsertValues}}, @due_at, @request_hash, @lease_owner, @lease_until, @attempt_token, @call_started_at)
+        ON CONFLICT ((coalesce(group_id, '')), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+        RETURNING id;
+        """;
+
+    // Array order is lock order (unnest yields the elements in order, and the aggregate takes them as they come).
+    internal const string LockIdempotencyKeysSql = "SELECT count(pg_advisory_xact_lock(k)) FROM unnest(@locks) AS k;";
+
+    internal const string SelectByIdempotencyKeySql = $$"""
+        SELECT {{Columns}}, request_hash FROM {schema}.sms_messages
+        WHERE coalesce(group_id, '') = coalesce(@group_id, '') AND idempotency_key = @idempotency_key;
+        """;
+
+    // Claimants never wait for each other: rows another claimant has locked are skipped, and a row claimed and committed
+    // meanwhile fails the re-checked lease condition. So each due message goes to exactly one claimant.
+    internal const string ClaimDueSql = $$"""
+        WITH due AS (
+            SELECT id AS due_id FROM {schema}.sms_messages
+            WHERE due_at IS NOT NULL AND call_started_at IS NULL AND due_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+            ORDER BY due_at, id
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED)
+        UPDATE {schema}.sms_messages SET lease_owner = @owner, lease_until = @lease_until,
+            status = CASE WHEN status = 'scheduled' THEN 'queued' ELSE status END, modified = @now
+        FROM due WHERE id = due.due_id
+        RETURNING {{Columns}};
+        """;
+
+    internal const string ClaimOneSql = $$"""
+        UPDATE {schema}.sms_messages SET lease_owner = @owner, lease_until = @lease_until,
+            status = CASE WHEN status = 'scheduled' THEN 'queued' ELSE status END, modified = @now
+        WHERE id = @id AND due_at IS NOT NULL AND call_started_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
+        RETURNING {{Columns}};
+        """;
+
+    internal const string StartAttemptSql = $$"""
+        UPDATE {schema}.sms_messages SET call_started_at = @now, attempt_token = @token, lease_until = @lease_until, attempts = attempts + 1, modified = @now
+        WHERE id = @id AND lease_owner = @owner AND lease_until > @now AND call_started_at IS NULL AND due_at IS NOT NULL
+        RETURNING {{Columns}};
+        """;
+
+    internal const string CompleteAttemptSql = $$"""
+        UPDATE {schema}.sms_messages SET status = @status, provider = @provider, provider_account = @provider_account,
+            provider_message_id = @provider_message_id, config_id = @config_id, from_number = @from_number,
+            error_code = @error_code, error_message = @error_message, segments = @segments, price = @price, price_unit = @price_unit,
+            sent_at = @sent_at, modified = @modified,
+            due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        WHERE id = @id AND attempt_token = @token
+        RETURNING {{Columns}};
+        """;
+
+    internal const string ReleaseSql = $$"""
+        UPDATE {schema}.sms_messages SET due_at = @due_at, status = 'queued',
+            config_id = coalesce(@config_id, config_id), provider = coalesce(@provider, provider),
+            provider_account = CASE WHEN @config_id IS NULL THEN provider_account ELSE @provider_account END,
+            error_code = @error_code, error_message = @error_message, modified = @now,
+            lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        WHERE id = @id AND attempt_token = @token AND call_started_at IS NOT NULL
+        RETURNING {{Columns}};
+        """;
+
+    // A cancel racing a claim waits for the claim's row lock and then re-checks the lease: exactly one of them wins.
+    internal const string CancelSql = $$"""
+        UPDATE {schema}.sms_messages SET status = 'canceled', due_at = NULL, modified = @now
+        WHERE id = @id AND due_at IS NOT NULL AND call_started_at IS NULL AND (lease_until IS NULL OR lease_until < @now)
+        RETURNING {{Columns}};
+        """;
+
+    // Two hosts recovering at once skip each other's rows (and rows whose call is completing right now) instead of
+    // waiting on them in different orders.
+    internal const string ResolveLapsedSql = $$"""
+        WITH lapsed AS (
+            SELECT id AS lapsed_id FROM {schema}.sms_messages
+            WHERE call_started_at IS NOT NULL AND lease_until < @now
+            ORDER BY lease_until, id
+            FOR UPDATE SKIP LOCKED)
+        UPDATE {schema}.sms_messages SET status = 'failed', error_code = @error_code, error_message = @error_message, modified = @now,
+            due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
+        FROM lapsed WHERE id = lapsed.lapsed_id
+        RETURNING {{Columns}};
+        """;
+
+    // An unclaimed message is due at its due time; a claimed one that is not yet called becomes claimable by others when
+    // its lease lapses. (Counting live claims as due now would make every other dispatcher poll without pause.)
+    internal const string NextDueSql = """
+        SELECT least(
+            (SELECT due_at FROM {schema}.sms_messages
+             WHERE due_at IS NOT NULL AND call_started_at IS NULL AND lease_until IS NULL ORDER BY due_at, id LIMIT 1),
+            (SELECT min(greatest(due_at, lease_until)) FROM {schema}.sms_messages
+             WHERE due_at IS NOT NULL AND call_started_at IS NULL AND lease_until IS NOT NULL));
+        """;
+
+    internal const string InsertBatchSql = """
+        INSERT INTO {schema}.sms_batches (group_id, user_id, total, rejected, created) VALUES (@group_id, @user_id, @total, @rejected, @created) RETURNING id;
+        """;
+
+    internal const string SelectBatchSql = "SELECT id, group_id, user_id, total, rejected, created FROM {schema}.sms_batches WHERE id = @id;";
+
+    internal const string BatchCountsSql = "SELECT status, count(*) AS n FROM {schema}.sms_messages WHERE batch_id = @id GROUP BY status;";
+
     private readonly PostgreSqlDatabase _database;
     private readonly string _insert;
     private readonly string _insertIfNew;
@@ -102,6 +213,20 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
     private readonly string _takePending;
     private readonly string _deletePendingBefore;
     private readonly string _list;
+    private readonly string _enqueue;
+    private readonly string _selectByIdempotencyKey;
+    private readonly string _lockIdempotencyKeys;
+    private readonly string _claimDue;
+    private readonly string _claimOne;
+    private readonly string _startAttempt;
+    private readonly string _completeAttempt;
+    private readonly string _release;
+    private readonly string _cancel;
+    private readonly string _resolveLapsed;
+    private readonly string _nextDue;
+    private readonly string _insertBatch;
+    private readonly string _selectBatch;
+    private readonly string _batchCounts;
 
     public PostgreSqlSmsStore(PostgreSqlDatabase database)
     {
@@ -116,6 +241,20 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
         _takePending = database.Qualify(TakePendingSql);
         _deletePendingBefore = database.Qualify(DeletePendingBeforeSql);
         _list = database.Qualify(ListSql);
+        _enqueue = database.Qualify(EnqueueSql);
+        _selectByIdempotencyKey = database.Qualify(SelectByIdempotencyKeySql);
+        _lockIdempotencyKeys = database.Qualify(LockIdempotencyKeysSql);
+        _claimDue = database.Qualify(ClaimDueSql);
+        _claimOne = database.Qualify(ClaimOneSql);
+        _startAttempt = database.Qualify(StartAttemptSql);
+        _completeAttempt = database.Qualify(CompleteAttemptSql);
+        _release = database.Qualify(ReleaseSql);
+        _cancel = database.Qualify(CancelSql);
+        _resolveLapsed = database.Qualify(ResolveLapsedSql);
+        _nextDue = database.Qualify(NextDueSql);
+        _insertBatch = database.Qualify(InsertBatchSql);
+        _selectBatch = database.Qualify(SelectBatchSql);
+        _batchCounts = database.Qualify(BatchCountsSql);
     }
 
     public async Task<SmsMessage> InsertAsync(SmsMessage message, CancellationToken cancellationToken = default)
@@ -181,33 +320,46 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
         // The statuses this report may move a message out of, by the same rule the service applies (CanMoveTo).
         var earlier = Enum.GetValues<SmsStatus>().Where(s => s.CanMoveTo(status)).Select(s => s.ToWireName()).ToArray();
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            _advance,
-            new
-            {
-                status = status.ToWireName(),
-                error_code = report.ErrorCode,
-                error_message = report.ErrorMessage,
-                price = report.Price,
-                price_unit = report.PriceUnit,
-
-                // A report at or past "sent" (other than an outcome that was never sent) marks the first send time.
-                marks_sent = !status.CanMoveTo(SmsStatus.Sent) && status is not SmsStatus.Failed and not SmsStatus.Canceled and not SmsStatus.Received,
-                marks_delivered = status is SmsStatus.Delivered or SmsStatus.Read,
-                at = ToDb(at),
-                provider = report.Provider,
-                provider_message_id = report.ProviderMessageId,
-                earlier,
-            },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (updated is not null)
+        var parameters = new
         {
-            return (StatusUpdateOutcome.Updated, updated.ToModel());
-        }
+            status = status.ToWireName(),
+            error_code = report.ErrorCode,
+            error_message = report.ErrorMessage,
+            price = report.Price,
+            price_unit = report.PriceUnit,
 
-        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            _selectByProviderId, new { provider = report.Provider, provider_message_id = report.ProviderMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return existing is null ? (StatusUpdateOutcome.NotFound, null) : (StatusUpdateOutcome.Ignored, existing.ToModel());
+            // A report at or past "sent" (other than an outcome that was never sent) marks the first send time.
+            marks_sent = !status.CanMoveTo(SmsStatus.Sent) && status is not SmsStatus.Failed and not SmsStatus.Canceled and not SmsStatus.Received,
+            marks_delivered = status is SmsStatus.Delivered or SmsStatus.Read,
+            at = ToDb(at),
+            provider = report.Provider,
+            provider_message_id = report.ProviderMessageId,
+            earlier,
+        };
+        while (true)
+        {
+            var updated = earlier.Length == 0 ? null : await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(_advance, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (updated is not null)
+            {
+                return (StatusUpdateOutcome.Updated, updated.ToModel());
+            }
+
+            var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+                _selectByProviderId, new { provider = report.Provider, provider_message_id = report.ProviderMessageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (existing is null)
+            {
+                return (StatusUpdateOutcome.NotFound, null);
+            }
+
+            // The update's snapshot missed a send completion that stored this provider id while it ran (the new row version
+            // was not yet committed, so there was nothing to wait for); the select's later snapshot sees it. When the report
+            // moves that message forward it must not be dropped as stale: the update runs again and now sees the row.
+            var current = existing.ToModel();
+            if (!current.Status.CanMoveTo(status))
+            {
+                return (StatusUpdateOutcome.Ignored, current);
+            }
+        }
     }
 
     public async Task SavePendingStatusAsync(SmsStatusReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
@@ -231,6 +383,202 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(_deletePendingBefore, new { cutoff = ToDb(cutoff) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<SmsEnqueueResult> EnqueueAsync(SmsEnqueue item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return (await EnqueueManyAsync([item], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<IReadOnlyList<SmsEnqueueResult>> EnqueueManyAsync(IReadOnlyList<SmsEnqueue> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var rows = items.Select(EnqueueRow.From).ToList();
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        // Two chunks holding the same keys in different orders would wait on each other's uncommitted keys (a deadlock).
+        // So a chunk with several keys first locks them all in one global order (by lock key), and only then inserts in
+        // its own order: whoever holds a key's lock is the only uncommitted inserter of it. (One key alone cannot close a
+        // cycle.) Should PostgreSQL still abort the transaction to break a deadlock, it is run again whole: nothing leaves
+        // the database before the commit (an inline send calls its provider only after this returns).
+        var locks = IdempotencyLocks(rows);
+        return await _database.InTransactionAsync<IReadOnlyList<SmsEnqueueResult>>(async (connection, transaction) =>
+        {
+            if (locks.Length > 1)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(_lockIdempotencyKeys, new { locks }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+
+            var results = new List<SmsEnqueueResult>(rows.Count);
+            foreach (var row in rows)
+            {
+                var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(_enqueue, row, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                if (id is { } newId)
+                {
+                    results.Add(new SmsEnqueueResult(row.ToModel() with { Id = newId }, true, row.request_hash));
+                    continue;
+                }
+
+                // The unique index on (group, key) kept the first one; this statement's snapshot sees it committed.
+                var existing = await connection.QuerySingleAsync<IdempotentRow>(new CommandDefinition(
+                    _selectByIdempotencyKey, new { row.group_id, row.idempotency_key }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                results.Add(new SmsEnqueueResult(existing.ToModel(), false, existing.request_hash));
+            }
+
+            return results;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<SmsMessage>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            _claimDue, new { owner, now = ToDb(now), lease_until = ToDb(leaseUntil), limit = Math.Max(1, limit) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.OrderBy(r => r.id).Select(r => r.ToModel())];
+    }
+
+    public Task<SmsMessage?> ClaimAsync(long messageId, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return WriteOneAsync(_claimOne, new { id = messageId, owner, now = ToDb(now), lease_until = ToDb(leaseUntil) }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> StartAttemptAsync(long messageId, SmsAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return WriteOneAsync(_startAttempt, new { id = messageId, owner = attempt.Owner, token = attempt.Token, now = ToDb(now), lease_until = ToDb(attempt.LeaseUntil) }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> CompleteAttemptAsync(SmsMessage message, string attemptToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(attemptToken);
+        var row = Row.From(message);
+        return WriteOneAsync(_completeAttempt, new
+        {
+            row.id,
+            token = attemptToken,
+            row.status,
+            row.provider,
+            row.provider_account,
+            row.provider_message_id,
+            row.config_id,
+            row.from_number,
+            row.error_code,
+            row.error_message,
+            row.segments,
+            row.price,
+            row.price_unit,
+            row.sent_at,
+            row.modified,
+        }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> ReleaseAsync(long messageId, string attemptToken, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentException.ThrowIfNullOrEmpty(attemptToken);
+        return WriteOneAsync(_release, new
+        {
+            id = messageId,
+            token = attemptToken,
+            due_at = ToDb(release.DueAt),
+            now = ToDb(now),
+            config_id = release.ConfigId,
+            provider = release.Provider,
+            provider_account = release.ProviderAccount,
+            error_code = release.ErrorCode,
+            error_message = release.ErrorMessage,
+        }, cancellationToken);
+    }
+
+    public async Task<(SmsCancelOutcome Outcome, SmsMessage? Message)> CancelAsync(long messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var canceled = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(_cancel, new { id = messageId, now = ToDb(now) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (canceled is not null)
+        {
+            return (SmsCancelOutcome.Canceled, canceled.ToModel());
+        }
+
+        var existing = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(_selectById, new { id = messageId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return existing is null ? (SmsCancelOutcome.NotFound, null) : (SmsCancelOutcome.NotCancelable, existing.ToModel());
+    }
+
+    public async Task<IReadOnlyList<SmsMessage>> ResolveLapsedAttemptsAsync(DateTimeOffset now, string errorCode, string errorMessage, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            _resolveLapsed, new { now = ToDb(now), error_code = errorCode, error_message = errorMessage }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.OrderBy(r => r.id).Select(r => r.ToModel())];
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var due = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(_nextDue, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return due is { } value ? new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)) : null;
+    }
+
+    public async Task<SmsBatch> CreateBatchAsync(SmsBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var created = ToDb(batch.Created);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var id = await connection.QuerySingleAsync<long>(new CommandDefinition(_insertBatch, new
+        {
+            group_id = batch.Group,
+            user_id = batch.User,
+            total = batch.Total,
+            rejected = batch.Rejected,
+            created,
+        }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return batch with { Id = id, Created = created };
+    }
+
+    public async Task<SmsBatchStatus?> GetBatchAsync(long batchId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var batch = await connection.QuerySingleOrDefaultAsync<BatchRow>(new CommandDefinition(_selectBatch, new { id = batchId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        var counts = await connection.QueryAsync<(string Status, long N)>(new CommandDefinition(_batchCounts, new { id = batchId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new SmsBatchStatus(batch.ToModel(), counts.ToDictionary(c => SmsStatuses.TryParse(c.Status, out var s) ? s : SmsStatus.Queued, c => (int)c.N));
+    }
+
+    /// <summary>The advisory lock keys of a chunk's idempotency keys, distinct and sorted: the one order every chunk takes them in.</summary>
+    private long[] IdempotencyLocks(List<EnqueueRow> rows)
+    {
+        var keyed = rows.Where(r => r.idempotency_key is not null).ToList();
+        if (keyed.Count < 2)
+        {
+            return [];
+        }
+
+        // A stable 64-bit hash of schema, group and key: the same in every process, and per schema so tenants' schemas
+        // never wait on each other. Two keys sharing a hash merely take turns.
+        var locks = keyed.Select(r =>
+        {
+            var text = string.Concat(_database.Schema, "\0", r.group_id ?? "", "\0", r.idempotency_key);
+            return BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        }).Distinct().ToArray();
+        Array.Sort(locks);
+        return locks;
+    }
+
+    private async Task<SmsMessage?> WriteOneAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToModel();
     }
 
     public async Task<SmsMessage?> GetAsync(long id, CancellationToken cancellationToken = default)
@@ -275,7 +623,7 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
     private static string DirectionToDb(SmsDirection direction) => direction == SmsDirection.Inbound ? "inbound" : "outbound";
 
 #pragma warning disable IDE1006, CA1707
-    private sealed class Row
+    private class Row
     {
         public long id { get; set; }
         public string? group_id { get; set; }
@@ -301,34 +649,49 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
         public DateTimeOffset? sent_at { get; set; }
         public DateTimeOffset? delivered_at { get; set; }
         public DateTimeOffset modified { get; set; }
+        public DateTimeOffset? send_at { get; set; }
+        public int attempts { get; set; }
+        public string? idempotency_key { get; set; }
+        public long? batch_id { get; set; }
 
-        public static Row From(SmsMessage m) => new()
+        public static Row From(SmsMessage m)
         {
-            id = m.Id,
-            group_id = m.Group,
-            user_id = m.User,
-            config_id = m.ConfigId,
-            direction = DirectionToDb(m.Direction),
-            from_number = m.From,
-            to_number = m.To,
-            body = m.Body,
-            media_urls = ListToDb(m.MediaUrls),
-            status = m.Status.ToWireName(),
-            provider = m.Provider,
-            provider_account = m.ProviderAccount,
-            provider_message_id = m.ProviderMessageId,
-            error_code = m.ErrorCode,
-            error_message = m.ErrorMessage,
-            metadata = MapToDb(m.Metadata),
-            segments = m.Segments,
-            price = m.Price,
-            price_unit = m.PriceUnit,
-            is_test = m.IsTest,
-            created = ToDb(m.Created),
-            sent_at = ToDb(m.SentAt),
-            delivered_at = ToDb(m.DeliveredAt),
-            modified = ToDb(m.Modified),
-        };
+            var row = new Row();
+            row.Fill(m);
+            return row;
+        }
+
+        protected void Fill(SmsMessage m)
+        {
+            id = m.Id;
+            group_id = m.Group;
+            user_id = m.User;
+            config_id = m.ConfigId;
+            direction = DirectionToDb(m.Direction);
+            from_number = m.From;
+            to_number = m.To;
+            body = m.Body;
+            media_urls = ListToDb(m.MediaUrls);
+            status = m.Status.ToWireName();
+            provider = m.Provider;
+            provider_account = m.ProviderAccount;
+            provider_message_id = m.ProviderMessageId;
+            error_code = m.ErrorCode;
+            error_message = m.ErrorMessage;
+            metadata = MapToDb(m.Metadata);
+            segments = m.Segments;
+            price = m.Price;
+            price_unit = m.PriceUnit;
+            is_test = m.IsTest;
+            created = ToDb(m.Created);
+            sent_at = ToDb(m.SentAt);
+            delivered_at = ToDb(m.DeliveredAt);
+            modified = ToDb(m.Modified);
+            send_at = ToDb(m.SendAt);
+            attempts = m.Attempts;
+            idempotency_key = m.IdempotencyKey;
+            batch_id = m.BatchId;
+        }
 
         public SmsMessage ToModel() => new()
         {
@@ -356,7 +719,58 @@ internal sealed class PostgreSqlSmsStore : ISmsStore
             SentAt = sent_at,
             DeliveredAt = delivered_at,
             Modified = modified,
+            SendAt = send_at,
+            Attempts = attempts,
+            IdempotencyKey = idempotency_key,
+            BatchId = batch_id,
         };
+    }
+
+    /// <summary>A row with its pipeline columns, for inserts.</summary>
+    private sealed class EnqueueRow : Row
+    {
+        public DateTimeOffset due_at { get; set; }
+        public string? request_hash { get; set; }
+        public string? lease_owner { get; set; }
+        public DateTimeOffset? lease_until { get; set; }
+        public string? attempt_token { get; set; }
+        public DateTimeOffset? call_started_at { get; set; }
+
+        public static EnqueueRow From(SmsEnqueue item)
+        {
+            var row = new EnqueueRow();
+            row.Fill(item.Message);
+            row.due_at = ToDb(item.DueAt);
+            row.request_hash = item.RequestHash;
+            if (item.Attempt is { } attempt)
+            {
+                // Stored already claimed and with its call started: never handed to a dispatcher, resolved if the caller dies.
+                row.lease_owner = attempt.Owner;
+                row.lease_until = ToDb(attempt.LeaseUntil);
+                row.attempt_token = attempt.Token;
+                row.call_started_at = row.created;
+                row.attempts = Math.Max(1, row.attempts);
+            }
+
+            return row;
+        }
+    }
+
+    private sealed class IdempotentRow : Row
+    {
+        public string? request_hash { get; set; }
+    }
+
+    private sealed class BatchRow
+    {
+        public long id { get; set; }
+        public string? group_id { get; set; }
+        public string? user_id { get; set; }
+        public int total { get; set; }
+        public int rejected { get; set; }
+        public DateTimeOffset created { get; set; }
+
+        public SmsBatch ToModel() => new() { Id = id, Group = group_id, User = user_id, Total = total, Rejected = rejected, Created = created };
     }
 
     private sealed class PendingRow

@@ -51,6 +51,50 @@ public class PostgreSqlPhoneHubBuilderExtensionsTests
     }
 
     [Test]
+    public void HostStart_OneStoreReplacedTheOthersLeftOnPostgreSql_FailsNamingThem()
+    {
+        var builder = NewHostBuilder();
+        AddPhoneHub(builder.Services).UsePostgreSql(NowhereConnectionString);
+        builder.Services.AddSingleton(NSubstitute.Substitute.For<ISmsStore>());
+        using var host = builder.Build();
+
+        // Refused before the migration would try the (unreachable) server.
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync())!;
+        Assert.That(ex.Message, Does.Contain("are mixed").And.Contain("IPhoneNumberStore from PostgreSQL").And.Contain("IPhoneConfigStore from PostgreSQL").And.Contain("ISmsStore from the host"));
+        Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IPhoneHub>());
+    }
+
+    [Test]
+    public void HostStart_PostgreSqlStoresWithTheSqliteMigrator_FailsSayingTheSchemaWouldNotBeMigrated()
+    {
+        // Stores registered by hand instead of through UsePostgreSql: the SQLite default's migrator stays behind.
+        var builder = NewHostBuilder();
+        AddPhoneHub(builder.Services);
+        builder.Services.AddSingleton<PostgreSqlDatabase>();
+        builder.Services.Configure<PostgreSqlStoreOptions>(o => o.ConnectionString = NowhereConnectionString);
+        builder.Services.AddSingleton<IPhoneNumberStore, PostgreSqlPhoneNumberStore>();
+        builder.Services.AddSingleton<ISmsStore, PostgreSqlSmsStore>();
+        builder.Services.AddSingleton<IPhoneConfigStore, PostgreSqlPhoneConfigStore>();
+        using var host = builder.Build();
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync())!;
+        Assert.That(ex.Message, Does.Contain("come from PostgreSQL").And.Contain("IPhoneHubMigrator from SQLite"));
+    }
+
+    [Test]
+    public void UseSqliteAfterUsePostgreSql_EveryStoreIsSqlite_NoMix()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        AddPhoneHub(services).UsePostgreSql(NowhereConnectionString).UseSqlite("Data Source=:memory:");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<ISmsStore>(), Is.Not.InstanceOf<PostgreSqlSmsStore>());
+        Assert.That(provider.GetRequiredService<IPhoneHubMigrator>(), Is.Not.InstanceOf<PostgreSqlDatabase>());
+        Assert.That(provider.GetRequiredService<IPhoneHub>(), Is.Not.Null, "one family: SQLite");
+    }
+
+    [Test]
     public void UsePostgreSql_NoConnectionStringInCode_TakesConnectionStringsPhoneHub()
     {
         var builder = NewHostBuilder(new() { ["ConnectionStrings:PhoneHub"] = NowhereConnectionString, ["PhoneHub:PostgreSql:Schema"] = "tenant_a" });

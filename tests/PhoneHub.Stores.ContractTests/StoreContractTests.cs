@@ -9,7 +9,7 @@ namespace PhoneHub.Stores.ContractTests;
 /// The contract every store implementation must keep, written once. A store's test project adds a subclass that
 /// creates its stores on a fresh database for each test (the SQLite and PostgreSQL stores both do).
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
