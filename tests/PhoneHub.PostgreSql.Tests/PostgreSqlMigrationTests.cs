@@ -132,6 +132,8 @@ public class PostgreSqlMigrationTests
                 INSERT INTO {{s}}.phone_config_identities (config_id, kind, value, is_active) VALUES (1, 'phone_number', '+14155550100', true);
                 INSERT INTO {{s}}.sms_messages (group_id, config_id, direction, to_number, body, media_urls, status, provider, provider_message_id, metadata, segments, price, is_test, created, modified)
                 VALUES ('acme', 1, 'outbound', '+14155551234', 'kept', ARRAY['https://example.com/a.png'], 'delivered', 'twilio', 'SM1', '{"order": "42"}', 1, -0.0079, false, '2026-03-01T12:00:00Z', '2026-03-01T12:00:00Z');
+                INSERT INTO {{s}}.sms_messages (group_id, config_id, direction, to_number, body, status, provider, segments, is_test, created, modified)
+                VALUES ('acme', 1, 'outbound', '+14155551234', 'died mid-call', 'queued', 'twilio', 1, false, '2026-03-01T12:00:00Z', '2026-03-01T12:00:00Z');
                 INSERT INTO {{s}}.phone_numbers (phone_number, carrier, lookup_provider, lookup_count, created, modified) VALUES ('+14155551234', 'Kept Carrier', 'twilio', 2, '2026-03-01T12:00:00Z', '2026-03-01T12:00:00Z');
                 INSERT INTO {{s}}.sms_status_reports (provider, provider_message_id, status, received_at) VALUES ('twilio', 'SM2', 'sent', '2026-03-01T12:00:00Z');
                 SELECT setval(pg_get_serial_sequence('{{s}}.phone_configs', 'id'), 1);
@@ -158,6 +160,16 @@ public class PostgreSqlMigrationTests
         Assert.That(message.Metadata, Is.EquivalentTo(new Dictionary<string, string> { ["order"] = "42" }));
         Assert.That(message.Price, Is.EqualTo(-0.0079m));
         Assert.That(message.ProviderAccount, Is.Null);
+        Assert.That((message.Attempts, message.SendAt, message.IdempotencyKey, message.BatchId), Is.EqualTo((0, (DateTimeOffset?)null, (string?)null, (long?)null)), "pipeline columns of a message from version 1");
+        Assert.That((config.FallbackConfigId, config.SendRate, config.AccountSendRate), Is.EqualTo(((long?)null, (double?)null, (double?)null)));
+
+        // Version 1 sent inside the request: a row still queued without a provider id died during the provider call,
+        // which may have been accepted, so version 2 makes it final as "outcome unknown" and never hands it to a dispatcher.
+        var stuck = (await messages.ListAsync(new Stores.SmsQuery { AllGroups = true })).Items.Single(m => m.Body == "died mid-call");
+        Assert.That((stuck.Status, stuck.ErrorCode), Is.EqualTo((Messaging.SmsStatus.Failed, (string?)"outcome_unknown")));
+        var now = new DateTimeOffset(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+        Assert.That(await messages.ClaimDueAsync("host-a", now, now.AddMinutes(5), 10), Is.Empty);
+        Assert.That(await messages.NextDueAsync(), Is.Null);
         Assert.That((await messages.TakePendingStatusesAsync("twilio", "SM2")).Single().Status, Is.EqualTo(Messaging.SmsStatus.Sent));
         Assert.That((await new PostgreSqlPhoneNumberStore(schema.Database).FindAsync("+14155551234"))!.Carrier, Is.EqualTo("Kept Carrier"));
     }
