@@ -31,11 +31,6 @@ internal sealed class PhoneConfigService(
     // another process changed them.
     private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, PhoneConfig? Config)> _resolved = new(StringComparer.Ordinal);
 
-    // Every send reads its config's credentials. The encrypted bytes are kept under the same rule as the resolutions
-    // (dropped on every write through this service, at most ConfigCacheDuration old otherwise) and decrypted for each
-    // call, so plaintext secrets live no longer than before and a send skips one database read.
-    private readonly ConcurrentDictionary<long, (DateTimeOffset Expires, DateTimeOffset ConfigModified, byte[]? Ciphertext)> _credentials = new();
-
     public IReadOnlyList<ProviderDefinition> Providers => providers.Definitions;
 
     public bool CredentialsAvailable => protector.IsAvailable;
@@ -184,7 +179,7 @@ internal sealed class PhoneConfigService(
             return new ProviderContext(config, null);
         }
 
-        var ciphertext = await CachedCredentialsAsync(config, cancellationToken).ConfigureAwait(false);
+        var ciphertext = await store.GetCredentialsAsync(config.Id, cancellationToken).ConfigureAwait(false);
         return new ProviderContext(config, ciphertext is null ? null : protector.Unprotect(ciphertext, config.Id));
     }
 
@@ -258,33 +253,9 @@ internal sealed class PhoneConfigService(
         }
     }
 
-    private async Task<byte[]?> CachedCredentialsAsync(PhoneConfig config, CancellationToken cancellationToken)
-    {
-        var duration = options.Value.ConfigCacheDuration;
-        var now = time.GetUtcNow();
-        if (duration > TimeSpan.Zero && _credentials.TryGetValue(config.Id, out var entry) && entry.Expires > now && entry.ConfigModified == config.Modified)
-        {
-            return entry.Ciphertext;
-        }
-
-        var ciphertext = await store.GetCredentialsAsync(config.Id, cancellationToken).ConfigureAwait(false);
-        if (duration > TimeSpan.Zero)
-        {
-            if (_credentials.Count >= MaxCachedEntries)
-            {
-                _credentials.Clear();
-            }
-
-            _credentials[config.Id] = (now + duration, config.Modified, ciphertext);
-        }
-
-        return ciphertext;
-    }
-
     private void Invalidate()
     {
         _resolved.Clear();
-        _credentials.Clear();
         changes.Changed();
     }
 

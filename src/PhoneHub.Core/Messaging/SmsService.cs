@@ -54,7 +54,7 @@ internal sealed class SmsService(
         }
 
         Log.MessageQueued(logger, message.Id, message.Provider ?? config.Provider);
-        return await dispatcher.ExecuteAsync(message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken, config).ConfigureAwait(false);
+        return await dispatcher.ExecuteAsync(message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SmsMessage> EnqueueAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default)
@@ -277,7 +277,7 @@ internal sealed class SmsService(
         await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
         var attempt = dispatcher.NewAttempt();
         var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
-        return await dispatcher.ExecuteAsync(result.Message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken, config).ConfigureAwait(false);
+        return await dispatcher.ExecuteAsync(result.Message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SmsMessage> EnqueuePreparedAsync(Prepared prepared, SendSmsRequest request, CancellationToken cancellationToken)

@@ -124,19 +124,11 @@ internal sealed class SmsDispatcher : IDisposable
             return 0;
         }
 
-        // The configs of the claimed messages, read once per pass rather than once per message.
-        var configs = new Dictionary<long, PhoneConfig?>();
-        foreach (var id in claimed.Select(m => m.ConfigId).OfType<long>().Distinct())
-        {
-            configs[id] = await _configs.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-
         await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken }, async (message, ct) =>
         {
             try
             {
-                var config = message.ConfigId is { } configId ? configs.GetValueOrDefault(configId) : null;
-                await ExecuteAsync(message, NewAttempt(), started: false, inlineRetries: 0, ct, config).ConfigureAwait(false);
+                await ExecuteAsync(message, NewAttempt(), started: false, inlineRetries: 0, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -184,24 +176,15 @@ internal sealed class SmsDispatcher : IDisposable
     /// With <paramref name="started"/> the first provider call is already recorded as started (an inline send); its
     /// pacing was done by the caller.
     /// </summary>
-    /// <param name="message">The claimed message.</param>
-    /// <param name="attempt">The claim and call token.</param>
-    /// <param name="started">Whether the first provider call is already recorded as started.</param>
-    /// <param name="inlineRetries">How often a throttle is waited out here before the message is left to the dispatcher.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
-    /// <param name="knownConfig">The message's config as the caller just read it (the one it was prepared with), saving a read; later hops always read theirs.</param>
     /// <returns>The message as stored afterwards.</returns>
-    public async Task<SmsMessage> ExecuteAsync(SmsMessage message, SmsAttempt attempt, bool started, int inlineRetries, CancellationToken cancellationToken, PhoneConfig? knownConfig = null)
+    public async Task<SmsMessage> ExecuteAsync(SmsMessage message, SmsAttempt attempt, bool started, int inlineRetries, CancellationToken cancellationToken)
     {
         var hops = 0;
         var throttles = 0;
         var explicitSender = true;
         while (true)
         {
-            var config = knownConfig is not null && knownConfig.Id == message.ConfigId
-                ? knownConfig
-                : message.ConfigId is { } configId ? await _configs.GetAsync(configId, cancellationToken).ConfigureAwait(false) : null;
-            knownConfig = null;
+            var config = message.ConfigId is { } configId ? await _configs.GetAsync(configId, cancellationToken).ConfigureAwait(false) : null;
             if (config is null)
             {
                 return await FailAsync(message, attempt, started, "config_missing", "The config the message was queued for no longer exists.", cancellationToken).ConfigureAwait(false);
