@@ -8,8 +8,10 @@ namespace PhoneHub.Messaging.Dispatch;
 /// segments per second, with <see cref="TokenBucketRateLimiter"/>s: a bucket holds one second of sends and refills
 /// continuously. Refills run on PhoneHub's <see cref="TimeProvider"/> rather than the limiter's own timer, so pacing
 /// follows the same clock as everything else (and a test's fake one). A provider that throttles a sender pauses it.
+/// When an <see cref="ISendRateLimiterFactory"/> is registered (limiters shared by several hosts), its limiters replace
+/// the buckets' and everything else stays as it is: pauses are this process's own.
 /// </summary>
-internal sealed class SenderPacing(TimeProvider time) : IDisposable
+internal sealed class SenderPacing(TimeProvider time, ISendRateLimiterFactory? limiters = null) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
@@ -18,14 +20,14 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
     {
         foreach (var key in keys)
         {
-            var bucket = _buckets.GetOrAdd(key.Key, k => new Bucket(key.SegmentsPerSecond, time));
+            var bucket = _buckets.GetOrAdd(key.Key, k => new Bucket(k, key.SegmentsPerSecond, time, limiters));
             await bucket.AcquireAsync(segments, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Stops sends through <paramref name="key"/> until <paramref name="until"/> (the provider throttled it).</summary>
     public void Pause(PacingKey key, DateTimeOffset until) =>
-        _buckets.GetOrAdd(key.Key, _ => new Bucket(key.SegmentsPerSecond, time)).Pause(until);
+        _buckets.GetOrAdd(key.Key, k => new Bucket(k, key.SegmentsPerSecond, time, limiters)).Pause(until);
 
     /// <summary>When <paramref name="key"/> may send again, if it is paused.</summary>
     public DateTimeOffset? PausedUntil(PacingKey key) =>
@@ -41,21 +43,26 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
 
     private sealed class Bucket : IDisposable
     {
-        private readonly TokenBucketRateLimiter _limiter;
-        private readonly ITimer _refill;
+        private readonly RateLimiter _limiter;
+        private readonly ITimer? _refill;
         private readonly TimeProvider _time;
         private readonly int _capacity;
         private long _pausedUntilTicks;
 
-        public Bucket(double segmentsPerSecond, TimeProvider time)
+        public Bucket(string key, double segmentsPerSecond, TimeProvider time, ISendRateLimiterFactory? limiters)
         {
             _time = time;
+            _capacity = Math.Max(1, (int)Math.Floor(segmentsPerSecond));
+            if (limiters is not null)
+            {
+                _limiter = limiters.Create(key, segmentsPerSecond);
+                return;
+            }
 
             // One token per period of 1/rate seconds (at most a thousand periods a second), one second of sends at most.
             var perPeriod = Math.Max(1, (int)Math.Ceiling(segmentsPerSecond / 1000));
             var period = TimeSpan.FromSeconds(perPeriod / segmentsPerSecond);
-            _capacity = Math.Max(1, (int)Math.Floor(segmentsPerSecond));
-            _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            var bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = _capacity,
                 TokensPerPeriod = perPeriod,
@@ -64,7 +71,8 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
-            _refill = time.CreateTimer(_ => _limiter.TryReplenish(), null, period, period);
+            _limiter = bucket;
+            _refill = time.CreateTimer(_ => bucket.TryReplenish(), null, period, period);
         }
 
         public DateTimeOffset PausedUntil => new(Interlocked.Read(ref _pausedUntilTicks), TimeSpan.Zero);
@@ -95,7 +103,7 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
 
         public void Dispose()
         {
-            _refill.Dispose();
+            _refill?.Dispose();
             _limiter.Dispose();
         }
     }
