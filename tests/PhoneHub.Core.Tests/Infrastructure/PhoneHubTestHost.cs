@@ -12,9 +12,12 @@ public sealed class PhoneHubTestHost : IDisposable
     /// <summary>A millisecond-aligned start time (the store keeps milliseconds).</summary>
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private PhoneHubTestHost(TempSqliteDatabase db, FakeTimeProvider time, ServiceProvider services, string key)
+    private readonly bool _ownsDb;
+
+    private PhoneHubTestHost(TempSqliteDatabase db, bool ownsDb, FakeTimeProvider time, ServiceProvider services, string key)
     {
         Db = db;
+        _ownsDb = ownsDb;
         Time = time;
         Services = services;
         EncryptionKey = key;
@@ -36,11 +39,14 @@ public sealed class PhoneHubTestHost : IDisposable
         Action<IPhoneHubBuilder>? configureBuilder = null,
         Action<PhoneHubOptions>? configureOptions = null,
         Action<IServiceCollection>? configureServices = null,
-        bool withEncryptionKey = true)
+        bool withEncryptionKey = true,
+        PhoneHubTestHost? sameDeploymentAs = null)
     {
-        var db = new TempSqliteDatabase();
-        var time = new FakeTimeProvider(Start);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // A second host of one deployment: its own container (memory tiers, dispatcher), the first one's database,
+        // clock and encryption key.
+        var db = sameDeploymentAs?.Db ?? new TempSqliteDatabase();
+        var time = sameDeploymentAs?.Time ?? new FakeTimeProvider(Start);
+        var key = sameDeploymentAs?.EncryptionKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
@@ -62,12 +68,15 @@ public sealed class PhoneHubTestHost : IDisposable
         configureBuilder?.Invoke(builder);
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new PhoneHubTestHost(db, time, provider, key);
+        return new PhoneHubTestHost(db, sameDeploymentAs is null, time, provider, key);
     }
 
     public void Dispose()
     {
         Services.Dispose();
-        Db.Dispose();
+        if (_ownsDb)
+        {
+            Db.Dispose();
+        }
     }
 }
