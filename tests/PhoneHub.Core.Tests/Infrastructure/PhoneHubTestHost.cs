@@ -6,7 +6,10 @@ using PhoneHub.Stores.Sqlite;
 
 namespace PhoneHub.Tests.Infrastructure;
 
-/// <summary>A real PhoneHub container on a temporary SQLite file, with a fake clock and a fresh encryption key.</summary>
+/// <summary>
+/// A real PhoneHub container on a temporary SQLite file, with a fake clock and a fresh encryption key. Two hosts can
+/// share one database (two processes on one file, as far as PhoneHub can tell): the first owns and deletes it.
+/// </summary>
 public sealed class PhoneHubTestHost : IDisposable
 {
     /// <summary>A millisecond-aligned start time (the store keeps milliseconds).</summary>
