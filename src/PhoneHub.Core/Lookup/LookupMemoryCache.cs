@@ -135,6 +135,12 @@ internal sealed class LookupMemoryCache
     {
         public PhoneNumber Record { get; } = record;
 
+        /// <summary>
+        /// The record as a completed task, made once per entry so that a hit allocates nothing (a completed task is
+        /// immutable, so every caller may be handed the same one).
+        /// </summary>
+        public Task<PhoneNumber> Completed { get; } = Task.FromResult(record);
+
         public long ExpiresTicks { get; } = expiresTicks;
 
         public long LastLookupTicks { get; } = lastLookupTicks;

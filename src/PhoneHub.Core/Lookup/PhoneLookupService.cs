@@ -83,7 +83,8 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     public Task<PhoneNumber> LookupAsync(string phoneNumber, bool forceRefresh = false, string? group = null, CancellationToken cancellationToken = default)
     {
         // Fast path: the caller's policy is known and a record fresh for it is in memory; one read of PhoneHub's clock
-        // judges the policy's age, the entry's expiry and the record's freshness. Nothing is allocated but the task.
+        // judges the policy's age, the entry's expiry and the record's freshness. Nothing is allocated: the entry holds its
+        // completed task.
         if (!forceRefresh && _memory.Enabled)
         {
             var now = _time.GetUtcNow().UtcTicks;
@@ -91,7 +92,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService
                 && TryGetFromMemory(phoneNumber, now, out var entry) && IsFreshFor(entry, policy, now))
             {
                 _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
-                return Task.FromResult(entry.Record);
+                return entry.Completed;
             }
         }
 
