@@ -37,7 +37,7 @@ public static class RedisServer
     /// One host of a deployment on Redis: its own container and its own connection (as a separate process has), the
     /// deployment's database, clock and key prefix.
     /// </summary>
-    public static PhoneHubTestHost Host(string prefix, FakeProvider provider, PhoneHubTestHost? first = null, ListLoggerProvider? logs = null, Action<PhoneHubOptions>? options = null) =>
+    public static PhoneHubTestHost Host(string prefix, FakeProvider provider, PhoneHubTestHost? first = null, ListLoggerProvider? logs = null, Action<PhoneHubOptions>? options = null, Action<IServiceCollection>? services = null) =>
         PhoneHubTestHost.Create(
             b => b.AddProvider<FakeProvider>().UseRedis(RequireConnectionString(), o => o.KeyPrefix = prefix),
             options,
@@ -48,6 +48,8 @@ public static class RedisServer
                 {
                     s.AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
                 }
+
+                services?.Invoke(s);
             },
             sameDeploymentAs: first);
 
