@@ -34,9 +34,9 @@ public static class PhoneHubTelemetry
 }
 
 /// <summary>The instruments, created once per container from <see cref="IMeterFactory"/>.</summary>
-internal sealed class PhoneHubMetrics
+internal sealed class PhoneHubMetrics : IDisposable
 {
-    public PhoneHubMetrics(IMeterFactory? meterFactory = null)
+    public PhoneHubMetrics(IMeterFactory? meterFactory = null, TimeProvider? time = null)
     {
         var meter = meterFactory?.Create(PhoneHubTelemetry.MeterName) ?? new Meter(PhoneHubTelemetry.MeterName);
         SmsSent = meter.CreateCounter<long>(PhoneHubTelemetry.SmsSent, "{message}", "Messages handed to a provider.");
@@ -45,6 +45,9 @@ internal sealed class PhoneHubMetrics
         LookupRequests = meter.CreateCounter<long>(PhoneHubTelemetry.LookupRequests, "{lookup}", "Phone lookups, by where the answer came from.");
         LookupDuration = meter.CreateHistogram<double>(PhoneHubTelemetry.LookupDuration, "s", "Duration of provider lookups.");
         SendDuration = meter.CreateHistogram<double>(PhoneHubTelemetry.SendDuration, "s", "Duration of provider sends.");
+
+        // The lookup report counts what this counter measures, from the moment it exists.
+        LookupUsage = new Reports.LookupUsageCounter(LookupRequests, time);
     }
 
     public Counter<long> SmsSent { get; }
@@ -58,4 +61,9 @@ internal sealed class PhoneHubMetrics
     public Histogram<double> LookupDuration { get; }
 
     public Histogram<double> SendDuration { get; }
+
+    /// <summary>This process's lookup counts per day and source, for the lookup report.</summary>
+    public Reports.LookupUsageCounter LookupUsage { get; }
+
+    public void Dispose() => LookupUsage.Dispose();
 }

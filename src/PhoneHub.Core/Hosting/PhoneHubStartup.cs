@@ -36,6 +36,9 @@ internal sealed class PhoneHubStartup(IServiceProvider services, IOptions<PhoneH
             await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Lookup counts are stored for the lookup report from the start.
+        _ = services.GetService<Reports.LookupUsageFlusher>();
+
         if (services.GetService<ICredentialProtector>() is AesGcmCredentialProtector { IsAvailable: false } protector)
         {
             Log.EncryptionKeyMissing(logger, protector.KeySettings);
@@ -56,6 +59,8 @@ internal static class StoreRegistration
             (nameof(IPhoneNumberStore), services.GetService<IPhoneNumberStore>()),
             (nameof(ISmsStore), services.GetService<ISmsStore>()),
             (nameof(IPhoneConfigStore), services.GetService<IPhoneConfigStore>()),
+            (nameof(IOptOutStore), services.GetService<IOptOutStore>()),
+            (nameof(ISmsUsageStore), services.GetService<ISmsUsageStore>()),
         };
         Validate(stores);
     }
@@ -69,7 +74,7 @@ internal static class StoreRegistration
             throw new InvalidOperationException(
                 $"PhoneHub's stores are mixed: {string.Join(", ", other)} come from the host, but {string.Join(", ", sqlite)} " +
                 "still use PhoneHub's SQLite default, so data would be split across two databases. Register every PhoneHub " +
-                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore) with your implementation, or use a store package's builder method (for example .UsePostgreSql(...)).");
+                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore, IOptOutStore, ISmsUsageStore) with your implementation, or use a store package's builder method (for example .UsePostgreSql(...)).");
         }
     }
 }

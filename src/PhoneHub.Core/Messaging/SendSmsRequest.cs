@@ -27,6 +27,9 @@ public sealed record SendSmsRequest
     /// different request is refused (<see cref="IdempotencyConflictException"/>).
     /// </summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Sends even outside the config's quiet hours, for example a one-time code the recipient is waiting for.</summary>
+    public bool QuietHoursExempt { get; init; }
 }
 
 /// <summary>An inbound message as a provider webhook delivered it.</summary>

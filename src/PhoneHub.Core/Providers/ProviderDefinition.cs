@@ -72,6 +72,12 @@ public sealed class ProviderDefinition
     /// <summary>Cross-setting checks.</summary>
     public Action<ProviderSettingsValidation>? Rules { get; }
 
+    /// <summary>
+    /// The provider's error codes that mean "the recipient opted out" (Twilio <c>21610</c>, SNS <c>OptedOut</c>): a send
+    /// refused with one, or a status report carrying one, adds the recipient to the group's opt-out list.
+    /// </summary>
+    public IReadOnlySet<string> OptOutErrorCodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>The declared setting named <paramref name="name"/>, or <see langword="null"/>.</summary>
     /// <param name="name">The setting name.</param>
     /// <returns>The setting.</returns>

@@ -60,7 +60,11 @@ public static partial class AwsSnsDefinition
             {
                 validation.AddError(Region, "An AWS config that sends needs a region.");
             }
-        });
+        })
+    {
+        // SNS refuses a Publish to a number that opted out of the account's messages with OptedOut.
+        OptOutErrorCodes = new HashSet<string>(StringComparer.Ordinal) { "OptedOut" },
+    };
 
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
     private static partial Regex RegionPattern();
