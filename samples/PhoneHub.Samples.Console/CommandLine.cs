@@ -3,7 +3,7 @@ namespace SampleConsole;
 /// <summary>A deliberately small argument reader: positional words plus <c>--name value</c> and <c>--flag</c> options.</summary>
 internal sealed class CommandLine
 {
-    private static readonly HashSet<string> Flags = ["--force", "--test-mode", "--inactive", "--no-lookup", "--all", "--details", "--help"];
+    private static readonly HashSet<string> Flags = ["--force", "--test-mode", "--inactive", "--no-lookup", "--all", "--details", "--help", "--dry-run"];
 
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.OrdinalIgnoreCase);
 

@@ -9,6 +9,7 @@ using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Aws;
+using PhoneHub.Providers.AwsSms;
 using PhoneHub.Providers.Twilio;
 using PhoneHub.Security;
 using PhoneHub.Stores;
@@ -94,7 +95,8 @@ static IHost BuildHost()
         .AddPhoneHub(builder.Configuration.GetSection(PhoneHubOptions.SectionName))
         .UseSqlite($"Data Source={database}")
         .AddTwilio()
-        .AddAws();
+        .AddAws()
+        .AddAwsSms();
     builder.Services.PostConfigure<PhoneHubOptions>(options =>
     {
         if (string.IsNullOrWhiteSpace(options.EncryptionKey) && Environment.GetEnvironmentVariable("PHONEHUB_ENCRYPTION_KEY") is null)
@@ -241,16 +243,28 @@ static async Task<int> AddConfigAsync(IPhoneConfigService configs, CommandLine c
         settings[pair[..equals]] = pair[(equals + 1)..];
     }
 
+    var provider = command.Option("--provider") ?? PhoneProviders.Twilio;
+    var awsSms = string.Equals(provider, PhoneProviders.AwsSms, StringComparison.OrdinalIgnoreCase);
     foreach (var (option, setting) in new[]
     {
         ("--twilio-from", "from_number"), ("--messaging-service-sid", "messaging_service_sid"), ("--aws-region", "region"),
-        ("--aws-sender-id", "sender_id"), ("--aws-origination-number", "origination_number"), ("--topic-arns", "topic_arns"),
+        // SNS keeps a sender ID as sender_id; End User Messaging takes it (or a pool ID or ARN) as origination_identity.
+        ("--aws-sender-id", awsSms ? AwsSmsDefinition.OriginationIdentity : "sender_id"),
+        ("--aws-origination-number", "origination_number"), ("--topic-arns", "topic_arns"),
+        ("--aws-origination-identity", AwsSmsDefinition.OriginationIdentity), ("--configuration-set", AwsSmsDefinition.ConfigurationSet),
+        ("--protect-configuration-id", AwsSmsDefinition.ProtectConfigurationId), ("--message-type", AwsSmsDefinition.MessageType),
+        ("--max-price", AwsSmsDefinition.MaxPrice),
     })
     {
         if (command.Option(option) is { } value)
         {
             settings[setting] = value;
         }
+    }
+
+    if (command.Flag("--dry-run"))
+    {
+        settings[AwsSmsDefinition.DryRun] = "true";
     }
 
     // Credentials are checked against the provider's names before anything is stored; the account SID, not a secret,
@@ -269,7 +283,7 @@ static async Task<int> AddConfigAsync(IPhoneConfigService configs, CommandLine c
     {
         Name = command.Option("--name") ?? throw new UsageException("config add needs --name."),
         Group = command.Option("--group"),
-        Provider = command.Option("--provider") ?? PhoneProviders.Twilio,
+        Provider = provider,
         TestMode = command.Flag("--test-mode"),
         Settings = settings,
         LookupEnabled = !command.Flag("--no-lookup"),
@@ -332,10 +346,12 @@ static void PrintUsage(TextWriter output) => output.WriteLine("""
                                                      Send an SMS (test mode by default: nothing leaves the machine)
       sms list [--group G | --all] [--status S] [--limit N]
                                                      List stored messages, newest first
-      config add --name N [--provider twilio|aws] [--group G] [--test-mode] [--inactive] [--no-lookup]
+      config add --name N [--provider twilio|aws|aws-sms] [--group G] [--test-mode] [--inactive] [--no-lookup]
                  [--setting name=value]... [--twilio-from +1...] [--messaging-service-sid MG...]
                  [--account-sid AC... --auth-token T] [--api-key-sid SK... --api-key-secret S] [--aws-region R]
                  [--aws-sender-id ID] [--aws-origination-number +1...] [--topic-arns ARN,...]
+                 aws-sms: [--aws-origination-identity POOL|ID|ARN] [--configuration-set CS] [--protect-configuration-id P]
+                          [--message-type transactional|promotional] [--max-price USD] [--dry-run]
                  [--access-key-id K --secret-access-key S [--session-token T]]
       config list                                    List configs (credentials are never shown)
       config test <id>                               Check a config's connection to its provider

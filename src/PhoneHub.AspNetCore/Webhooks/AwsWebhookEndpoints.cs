@@ -6,10 +6,14 @@ using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
 using PhoneHub.Providers;
+using PhoneHub.Providers.AwsSms;
 
 namespace PhoneHub.AspNetCore.Webhooks;
 
-/// <summary>The handler behind the SNS webhook (after <see cref="SnsSignatureFilter"/>): subscription handshakes and two-way SMS.</summary>
+/// <summary>
+/// The handler behind the SNS webhook (after <see cref="SnsSignatureFilter"/>): subscription handshakes, two-way SMS,
+/// and the delivery events of AWS End User Messaging SMS (a configuration set's SNS event destination) for <c>aws-sms</c> configs.
+/// </summary>
 internal static class AwsWebhookEndpoints
 {
     private static readonly string[] MetadataFields = ["messageKeyword", "previousPublishedMessageId"];
@@ -32,6 +36,13 @@ internal static class AwsWebhookEndpoints
                 return TypedResults.Ok();
         }
 
+        // Both payloads come as the Message of a notification from an owned topic; they are told apart by their documented
+        // fields: an End User Messaging event has eventType (and messageId), a two-way SMS has inboundMessageId.
+        if (IsDeliveryEvent(envelope.Message))
+        {
+            return await ApplyDeliveryEventAsync(delivery, sms, logger, http.RequestAborted).ConfigureAwait(false);
+        }
+
         if (!TryReadInboundSms(envelope.Message, out var incoming, out var error))
         {
             WebhookLog.SnsNotificationMalformed(logger, envelope.MessageId, error);
@@ -49,6 +60,82 @@ internal static class AwsWebhookEndpoints
         // Stored once per inboundMessageId; the host's handler runs once and its reply goes out through this config.
         await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// Applies one delivery event to the message AWS's <c>messageId</c> names. The topic's owner vouches for it
+    /// (<see cref="SmsStatusReport.ConfigId"/>), so Core refuses it for another group's message and keeps it for an id the
+    /// send has not stored yet; statuses only move forward, so duplicates and late events change nothing.
+    /// </summary>
+    private static async Task<IResult> ApplyDeliveryEventAsync(SnsDelivery delivery, ISmsService sms, ILogger logger, CancellationToken cancellationToken)
+    {
+        var envelope = delivery.Envelope;
+        var owner = delivery.Config;
+        if (!string.Equals(owner.Provider, PhoneProviders.AwsSms, StringComparison.Ordinal))
+        {
+            // Only aws-sms configs send messages these events can be about; keeping reports for them would fill the table.
+            WebhookLog.SnsRejected(logger, $"a delivery event on the topic of a '{owner.Provider}' config (only aws-sms configs take them)", envelope.TopicArn);
+            return WebhookResults.BadRequest("Delivery events are accepted only on topics of aws-sms configs.");
+        }
+
+        if (!AwsSmsDeliveryEvents.TryParse(envelope.Message, out var delivered, out var error))
+        {
+            WebhookLog.SnsEventMalformed(logger, envelope.MessageId, error);
+            return WebhookResults.BadRequest(error);
+        }
+
+        if (delivered.ToStatusReport(owner.Id) is not { } report)
+        {
+            // Voice, RCS, or a type newer than this code: acknowledged, so SNS does not deliver it again.
+            WebhookLog.SnsEventIgnored(logger, delivered.EventType, delivered.ProviderMessageId);
+            return TypedResults.Ok();
+        }
+
+        var outcome = await sms.ApplyStatusAsync(report, cancellationToken).ConfigureAwait(false);
+        WebhookLog.SnsEventApplied(logger, delivered.EventType, delivered.ProviderMessageId, envelope.TopicArn, outcome.ToString());
+        switch (outcome)
+        {
+            case StatusUpdateOutcome.Refused:
+                return WebhookResults.Problem(StatusCodes.Status403Forbidden, "The event is about a message of another tenant.", "message_not_allowed");
+            case StatusUpdateOutcome.Pending when delivered.PhoneHubMessageId is { } id:
+                await NoteUnknownOutcomeAsync(sms, owner, delivered, id, logger, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return TypedResults.Ok();
+    }
+
+    /// <summary>
+    /// A send that timed out is stored as failed with <c>outcome_unknown</c> and no provider id, so its events match
+    /// nothing. The <c>Context</c> PhoneHub sent names the message: say so in the log (Core matches reports by provider id
+    /// only, and a failed message does not move on).
+    /// </summary>
+    private static async Task NoteUnknownOutcomeAsync(ISmsService sms, PhoneConfig owner, AwsSmsDeliveryEvent delivered, long id, ILogger logger, CancellationToken cancellationToken)
+    {
+        var message = await sms.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (message is { ProviderMessageId: null, ErrorCode: AwsSmsErrorCodes.OutcomeUnknown }
+            && string.Equals(message.Provider, PhoneProviders.AwsSms, StringComparison.Ordinal)
+            && string.Equals(message.Group, owner.Group, StringComparison.Ordinal))
+        {
+            WebhookLog.SnsEventForUnknownOutcome(logger, delivered.ProviderMessageId, message.Id, delivered.EventType);
+        }
+    }
+
+    /// <summary>Whether a notification's Message is an End User Messaging event rather than a two-way SMS.</summary>
+    internal static bool IsDeliveryEvent(string message)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 16 });
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("eventType", out var type) && type.ValueKind == JsonValueKind.String
+                && !root.TryGetProperty("inboundMessageId", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string NormalizedOrSelf(string number) =>

@@ -52,4 +52,16 @@ internal static partial class WebhookLog
 
     [LoggerMessage(516, LogLevel.Warning, "Reply to inbound message {MessageId} through SNS could not be sent.")]
     public static partial void SnsReplyFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(517, LogLevel.Warning, "SNS notification {MessageId} is not a readable AWS End User Messaging event: {Reason}.")]
+    public static partial void SnsEventMalformed(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(518, LogLevel.Debug, "AWS End User Messaging event {EventType} for message {ProviderMessageId} ignored: PhoneHub does not track that event type.")]
+    public static partial void SnsEventIgnored(ILogger logger, string eventType, string providerMessageId);
+
+    [LoggerMessage(519, LogLevel.Debug, "AWS End User Messaging event {EventType} for message {ProviderMessageId} from topic {TopicArn}: {Outcome}.")]
+    public static partial void SnsEventApplied(ILogger logger, string eventType, string providerMessageId, string topicArn, string outcome);
+
+    [LoggerMessage(520, LogLevel.Warning, "AWS End User Messaging event {EventType} for {ProviderMessageId} names message {MessageId}, whose send was stored with an unknown outcome: AWS did take it. The stored message is not changed.")]
+    public static partial void SnsEventForUnknownOutcome(ILogger logger, string providerMessageId, long messageId, string eventType);
 }

@@ -9,6 +9,9 @@ public static class PhoneProviders
     /// <summary>Amazon SNS (SMS through Publish).</summary>
     public const string Aws = "aws";
 
+    /// <summary>AWS End User Messaging SMS (the <c>pinpoint-sms-voice-v2</c> API: SMS, MMS and delivery events).</summary>
+    public const string AwsSms = "aws-sms";
+
     /// <summary>The built-in test provider: no network, used by configs in test mode.</summary>
     public const string Test = "test";
 

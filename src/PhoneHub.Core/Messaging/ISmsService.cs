@@ -71,6 +71,18 @@ public interface ISmsService
     /// <exception cref="Normalization.InvalidPhoneNumberException">The recipient is not a valid number.</exception>
     Task<Guards.Segments.SmsPreview> PreviewAsync(Guards.Segments.SmsPreviewRequest request, string? group = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Enqueues many rows as one batch, where some rows may already be known to be invalid (for example a CSV line whose
+    /// <c>send_at</c> is not a time, see <see cref="SmsCsv"/>): those are counted in the batch and reported with the rest.
+    /// </summary>
+    /// <param name="rows">The rows, in upload order.</param>
+    /// <param name="group">The sending group.</param>
+    /// <param name="user">The sending user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The batch, the enqueued message ids and the rejected rows (by index in <paramref name="rows"/>).</returns>
+    /// <exception cref="Configuration.PhoneConfigNotFoundException">No config applies.</exception>
+    Task<SmsBulkResult> SendManyAsync(IEnumerable<SmsBulkRow> rows, string? group = null, string? user = null, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a queued or scheduled message that no dispatcher has claimed.</summary>
     /// <param name="id">The message id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

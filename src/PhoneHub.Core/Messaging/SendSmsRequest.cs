@@ -9,10 +9,17 @@ public sealed record SendSmsRequest
     /// <summary>The text (up to <see cref="PhoneHubOptions.MaxBodyLength"/> characters). May be empty only when media is attached.</summary>
     public required string Body { get; init; }
 
-    /// <summary>An explicit sender (a number or an alphanumeric sender ID); by default the config's.</summary>
+    /// <summary>
+    /// An explicit sender; by default the config's. A phone number, or what the config's provider declares
+    /// (<see cref="Providers.ProviderDefinition.SenderPattern"/>): an alphanumeric sender ID or Twilio Messaging Service
+    /// SID by default, a sender ID, pool ID or ARN for <c>aws-sms</c>.
+    /// </summary>
     public string? From { get; init; }
 
-    /// <summary>Public http(s) URLs of media to send as MMS (at most 10).</summary>
+    /// <summary>
+    /// Media to send as MMS (at most 10): URLs in the schemes the config's provider declares
+    /// (<see cref="Providers.ProviderDefinition.MediaUrlSchemes"/>), public http(s) URLs by default, <c>s3://</c> for <c>aws-sms</c>.
+    /// </summary>
     public IReadOnlyList<string>? MediaUrls { get; init; }
 
     /// <summary>Free-form data stored with the message.</summary>

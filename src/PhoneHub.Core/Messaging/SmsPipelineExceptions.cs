@@ -29,11 +29,11 @@ public sealed class SmsNotCancelableException : PhoneHubException
         : base($"Message {message?.Id} cannot be canceled: it is {Describe(message!)}.")
     {
         ArgumentNullException.ThrowIfNull(message);
-        Message = message;
+        Current = message;
     }
 
     /// <summary>The message as stored.</summary>
-    public new SmsMessage Message { get; }
+    public SmsMessage Current { get; }
 
     private static string Describe(SmsMessage message) => message.Status.IsFinal() || message.ProviderMessageId is not null
         ? $"already {message.Status.ToWireName()}"

@@ -61,21 +61,34 @@ internal sealed class SmsService(
         return await EnqueuePreparedAsync(Apply(prepared, decision), request, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    public Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var rows = requests.ToList();
+        return SendManyAsync(requests.Select(r => r is null ? SmsBulkRow.Invalid("row", "The row is empty.") : SmsBulkRow.Of(r)), group, user, cancellationToken);
+    }
+
+    public async Task<SmsBulkResult> SendManyAsync(IEnumerable<SmsBulkRow> rows, string? group = null, string? user = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
         var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
 
         // Each row is checked on its own: a bad row is reported and the others go.
-        var accepted = new List<(int Row, Prepared Prepared)>(rows.Count);
+        var accepted = new List<(int Row, Prepared Prepared)>(list.Count);
         var rejected = new List<SmsBulkRowError>();
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < list.Count; i++)
         {
             try
             {
-                accepted.Add((i, Prepare(rows[i] ?? throw new PhoneHubValidationException("row", "The row is empty."), config, group, user, batchId: null, now)));
+                var row = list[i] ?? SmsBulkRow.Invalid("row", "The row is empty.");
+                if (row.Errors is { } errors)
+                {
+                    rejected.Add(new SmsBulkRowError(i, errors));
+                    continue;
+                }
+
+                accepted.Add((i, Prepare(row.Request!, config, group, user, batchId: null, now)));
             }
             catch (InvalidPhoneNumberException ex)
             {
@@ -87,7 +100,7 @@ internal sealed class SmsService(
             }
         }
 
-        var batch = await store.CreateBatchAsync(new SmsBatch { Group = group, User = user, Total = rows.Count, Rejected = rejected.Count, Created = now }, cancellationToken).ConfigureAwait(false);
+        var batch = await store.CreateBatchAsync(new SmsBatch { Group = group, User = user, Total = list.Count, Rejected = rejected.Count, Created = now }, cancellationToken).ConfigureAwait(false);
 
         // One transaction per chunk, not per message.
         var ids = new List<long>(accepted.Count);
@@ -463,11 +476,14 @@ internal sealed class SmsService(
     private Prepared Prepare(SendSmsRequest request, PhoneConfig config, string? group, string? user, long? batchId, DateTimeOffset now)
     {
         var to = normalizer.Normalize(request.To, options.Value.DefaultRegion);
-        var (from, media) = Validate(request, now);
+
+        // Media schemes and senders are the config's provider's (also in test mode, so a test run refuses what a real one would).
+        var definition = providers.FindDefinition(config.Provider);
+        var (from, media) = Validate(request, definition, now);
 
         // Fails before anything is stored when the host lacks the config's provider.
         var provider = providers.GetSender(config);
-        var sender = from ?? providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings);
+        var sender = from ?? definition?.DefaultSender(config.Settings);
         var dueAt = request.SendAt is { } sendAt && sendAt > now ? sendAt : now;
 
         // The stored body is what is sent: with smart encoding, the look-alikes replaced (when that makes it GSM-7).
@@ -522,10 +538,11 @@ internal sealed class SmsService(
         return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private (string? From, IReadOnlyList<string> Media) Validate(SendSmsRequest request, DateTimeOffset now)
+    private (string? From, IReadOnlyList<string> Media) Validate(SendSmsRequest request, ProviderDefinition? definition, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         var media = request.MediaUrls ?? [];
+        var schemes = definition?.MediaUrlSchemes ?? ProviderDefinition.DefaultMediaUrlSchemes;
         if (request.Body is null || (request.Body.Length == 0 && media.Count == 0))
         {
             errors["body"] = ["A body is required (it may be empty only when media is attached)."];
@@ -539,9 +556,12 @@ internal sealed class SmsService(
         {
             errors["media_urls"] = [$"At most {MaxMediaUrls} media URLs can be sent."];
         }
-        else if (media.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        else if (media.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || !schemes.Contains(uri.Scheme, StringComparer.Ordinal)))
         {
-            errors["media_urls"] = ["Media URLs must be absolute http or https URLs."];
+            // Uri lower-cases the scheme; the definition stores its schemes lower case.
+            errors["media_urls"] = [definition is null || schemes.SequenceEqual(ProviderDefinition.DefaultMediaUrlSchemes)
+                ? $"Media URLs must be absolute {string.Join(" or ", schemes)} URLs."
+                : $"Media URLs must be absolute {string.Join(" or ", schemes)} URLs for provider '{definition.Name}'."];
         }
 
         if (request.SendAt is { } sendAt && sendAt > now + MaxScheduleAhead)
@@ -561,13 +581,17 @@ internal sealed class SmsService(
             {
                 from = e164;
             }
-            else if (SenderIds.Alphanumeric().IsMatch(request.From) || SenderIds.MessagingServiceSid().IsMatch(request.From))
+            else if (definition?.SenderPattern is { } pattern
+                ? pattern.IsMatch(request.From)
+                : SenderIds.Alphanumeric().IsMatch(request.From) || SenderIds.MessagingServiceSid().IsMatch(request.From))
             {
                 from = request.From;
             }
             else
             {
-                errors["from_number"] = ["The sender must be a valid phone number, an alphanumeric sender ID (1 to 11 letters and digits) or a messaging service SID."];
+                errors["from_number"] = [definition?.SenderPattern is null
+                    ? "The sender must be a valid phone number, an alphanumeric sender ID (1 to 11 letters and digits) or a messaging service SID."
+                    : $"The sender must be a valid phone number or {definition.SenderPatternDescription ?? "a sender the provider accepts"}."];
             }
         }
 

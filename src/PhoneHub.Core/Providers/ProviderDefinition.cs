@@ -11,6 +11,10 @@ public sealed class ProviderDefinition
 {
     private readonly Dictionary<string, ProviderSetting> _settings;
     private readonly Dictionary<string, ProviderCredentialField> _credentialsByName;
+    private readonly IReadOnlyList<string> _mediaUrlSchemes = DefaultMediaUrlSchemes;
+
+    /// <summary>The media URL schemes of a provider that declares none: what Twilio and most MMS APIs fetch from.</summary>
+    internal static readonly IReadOnlyList<string> DefaultMediaUrlSchemes = ["http", "https"];
 
     /// <summary>Creates a definition.</summary>
     /// <param name="name">The provider name stored in <c>PhoneConfig.Provider</c>: a letter, then letters, digits, <c>-</c> or <c>_</c>, at most 50.</param>
@@ -77,6 +81,37 @@ public sealed class ProviderDefinition
     /// refused with one, or a status report carrying one, adds the recipient to the group's opt-out list.
     /// </summary>
     public IReadOnlySet<string> OptOutErrorCodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The URL schemes (lower case) the provider takes media from, checked on every send before the message is stored.
+    /// Default <c>http</c> and <c>https</c>; a provider that fetches media from elsewhere declares its own (AWS End User
+    /// Messaging takes <c>s3</c> only).
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty, or holds something that is not a URL scheme.</exception>
+    public IReadOnlyList<string> MediaUrlSchemes
+    {
+        get => _mediaUrlSchemes;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count == 0 || value.Any(scheme => !Uri.CheckSchemeName(scheme)))
+            {
+                throw new ArgumentException("Media URL schemes must be one or more URL schemes such as 'https'.", nameof(MediaUrlSchemes));
+            }
+
+            _mediaUrlSchemes = [.. value.Select(scheme => scheme.ToLowerInvariant()).Distinct(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// The senders other than phone numbers that a message may name as its <c>From</c>, checked before the message is
+    /// stored. When <see langword="null"/> (the default), an alphanumeric sender ID (1 to 11 letters, digits or spaces) or a
+    /// Twilio Messaging Service SID is accepted.
+    /// </summary>
+    public Regex? SenderPattern { get; init; }
+
+    /// <summary>What <see cref="SenderPattern"/> means, for the error message (for example "a sender ID or pool ID").</summary>
+    public string? SenderPatternDescription { get; init; }
 
     /// <summary>The declared setting named <paramref name="name"/>, or <see langword="null"/>.</summary>
     /// <param name="name">The setting name.</param>

@@ -42,28 +42,8 @@ public sealed class AwsWebhookTests
         return host;
     }
 
-    /// <summary>The canonical string, written here from AWS's documentation independently of the production code.</summary>
-    private static string StringToSign(Dictionary<string, string> fields)
-    {
-        var names = fields["Type"] == "Notification"
-            ? new[] { "Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type" }
-            : ["Message", "MessageId", "SubscribeURL", "Timestamp", "Token", "TopicArn", "Type"];
-        var builder = new StringBuilder();
-        foreach (var name in names.Where(fields.ContainsKey))
-        {
-            builder.Append(name).Append('\n').Append(fields[name]).Append('\n');
-        }
-
-        return builder.ToString();
-    }
-
-    private static Dictionary<string, string> Sign(Dictionary<string, string> fields, string version = "2", RSA? key = null)
-    {
-        fields["SignatureVersion"] = version;
-        var hash = version == "1" ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256;
-        fields["Signature"] = Convert.ToBase64String((key ?? Key).SignData(Encoding.UTF8.GetBytes(StringToSign(fields)), hash, RSASignaturePadding.Pkcs1));
-        return fields;
-    }
+    private static Dictionary<string, string> Sign(Dictionary<string, string> fields, string version = "2", RSA? key = null) =>
+        SnsTestSigning.Sign(fields, version, key);
 
     private static Dictionary<string, string> Notification(string inboundMessageId, string certUrl = CertUrl, string body = "STOP & go <now>", string topicArn = TopicArn) => new()
     {
@@ -96,20 +76,8 @@ public sealed class AwsWebhookTests
         ["SigningCertURL"] = CertUrl,
     };
 
-    private static async Task<HttpResponseMessage> PostAsync(WebhookTestHost host, Dictionary<string, string> envelope, string? rawBody = null)
-    {
-        // SNS posts JSON as text/plain with its message-type header.
-        var request = new HttpRequestMessage(HttpMethod.Post, Path)
-        {
-            Content = new StringContent(rawBody ?? JsonSerializer.Serialize(envelope), Encoding.UTF8, "text/plain"),
-        };
-        if (envelope.TryGetValue("Type", out var type))
-        {
-            request.Headers.Add("x-amz-sns-message-type", type);
-        }
-
-        return await host.Client.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> PostAsync(WebhookTestHost host, Dictionary<string, string> envelope, string? rawBody = null) =>
+        SnsTestSigning.PostAsync(host, Path, envelope, rawBody);
 
     [TestCase("1")]
     [TestCase("2")]
@@ -419,20 +387,5 @@ public sealed class AwsWebhookTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.That((int)response.StatusCode, Is.InRange(400, 499), text);
         Assert.That(text, Does.Not.Match(@"\bat [A-Z][\w.]+[.(]").And.Not.Contain("Exception"), "no stack trace, no exception names");
-    }
-}
-
-/// <summary>A self-signed certificate standing in for SNS's signing certificate, created once per test run.</summary>
-internal static class TestSnsCertificate
-{
-    public static readonly RSA Key = RSA.Create(2048);
-
-    public static readonly string Pem = Create();
-
-    private static string Create()
-    {
-        var request = new CertificateRequest("CN=sns.amazonaws.com", Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return certificate.ExportCertificatePem();
     }
 }

@@ -24,13 +24,14 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     private readonly string _directory;
 
-    private WebhookTestHost(WebApplication app, string directory, string connectionString, CapturingLoggerProvider logs, FakeSnsHandler sns)
+    private WebhookTestHost(WebApplication app, string directory, string connectionString, CapturingLoggerProvider logs, FakeSnsHandler sns, FakeAwsSmsHandler awsSms)
     {
         App = app;
         _directory = directory;
         ConnectionString = connectionString;
         Logs = logs;
         Sns = sns;
+        AwsSms = awsSms;
     }
 
     public WebApplication App { get; }
@@ -43,6 +44,9 @@ public sealed class WebhookTestHost : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; }
 
     public FakeSnsHandler Sns { get; }
+
+    /// <summary>Stands in for AWS End User Messaging SMS behind the aws-sms send client.</summary>
+    public FakeAwsSmsHandler AwsSms { get; }
 
     public IServiceProvider Services => App.Services;
 
@@ -57,6 +61,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
         var connectionString = $"Data Source={Path.Combine(directory, "phonehub.db")}";
         var logs = new CapturingLoggerProvider();
         var sns = new FakeSnsHandler();
+        var awsSms = new FakeAwsSmsHandler();
 
         var builder = WebApplication.CreateSlimBuilder();
 
@@ -81,9 +86,11 @@ public sealed class WebhookTestHost : IAsyncDisposable
             .UseSqlite(connectionString)
             .AddTwilio()
             .AddAws()
+            .AddAwsSms(o => o.ServiceUrl = FakeAwsSmsHandler.Url)
             .AddAspNetCore()
             .ConfigureWebhooks(o => configureWebhooks?.Invoke(o));
         builder.Services.AddHttpClient(PhoneHubWebhookOptions.SnsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sns);
+        builder.Services.AddHttpClient(AwsSmsPhoneHubBuilderExtensions.SendHttpClientName).ConfigurePrimaryHttpMessageHandler(() => awsSms);
         if (handler is not null)
         {
             builder.Services.AddSingleton(handler);
@@ -107,7 +114,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
         }
 
         app.MapPhoneHub(Prefix);
-        var host = new WebhookTestHost(app, directory, connectionString, logs, sns);
+        var host = new WebhookTestHost(app, directory, connectionString, logs, sns, awsSms);
         try
         {
             await app.StartAsync();
@@ -150,6 +157,25 @@ public sealed class WebhookTestHost : IAsyncDisposable
         }
 
         return (await configs.CreateAsync(new PhoneConfig { Name = group, Group = group, Provider = PhoneProviders.Aws, IsActive = true, Settings = settings })).Config;
+    }
+
+    /// <summary>Creates an active aws-sms config for <paramref name="group"/> owning <paramref name="topicArn"/>, with a stored access key.</summary>
+    public async Task<PhoneConfig> AddAwsSmsConfigAsync(string group, string originationNumber, string topicArn, bool testMode = false)
+    {
+        var configs = Get<IPhoneConfigService>();
+        var config = (await configs.CreateAsync(new PhoneConfig
+        {
+            Name = group,
+            Group = group,
+            Provider = PhoneProviders.AwsSms,
+            IsActive = true,
+            TestMode = testMode,
+            Settings = new Dictionary<string, string> { ["region"] = "us-east-1", ["origination_number"] = originationNumber, ["topic_arns"] = topicArn },
+        })).Config;
+
+        // Stored credentials, so the provider never looks at the machine's default chain.
+        await configs.SetCredentialsAsync(config.Id, ProviderCredentials.ForAws("AKIDWEBHOOKTEST", "webhook-test-secret"));
+        return (await configs.GetAsync(config.Id))!;
     }
 
     /// <summary>Counts stored messages with a provider id, straight from the database.</summary>
@@ -247,5 +273,43 @@ public sealed class RecordingInboundHandler(string? reply) : IInboundSmsHandler
     {
         Interlocked.Increment(ref _calls);
         return ValueTask.FromResult(reply);
+    }
+}
+
+/// <summary>
+/// Stands in for AWS End User Messaging SMS: answers every call with a message id of its own (aws-msg-1, aws-msg-2, ...),
+/// and records the action. With <see cref="HoldAnswers"/> on, answers wait for <see cref="Release"/>, so a test can
+/// deliver an event while the send that will store its id is still in flight.
+/// </summary>
+public sealed class FakeAwsSmsHandler : HttpMessageHandler
+{
+    public static readonly Uri Url = new("http://aws-sms.test/");
+
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _count;
+
+    public ConcurrentQueue<string> Actions { get; } = new();
+
+    public bool HoldAnswers { get; set; }
+
+    /// <summary>Completes when a request has arrived (and, with <see cref="HoldAnswers"/>, is waiting).</summary>
+    public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _release.TrySetResult();
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Actions.Enqueue(request.Headers.TryGetValues("X-Amz-Target", out var target) ? target.Single() : "");
+        var id = $"aws-msg-{Interlocked.Increment(ref _count)}";
+        Arrived.TrySetResult();
+        if (HoldAnswers)
+        {
+            await _release.Task.WaitAsync(cancellationToken);
+        }
+
+        return new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent($$"""{"MessageId":"{{id}}"}""", System.Text.Encoding.UTF8, "application/x-amz-json-1.0"),
+        };
     }
 }

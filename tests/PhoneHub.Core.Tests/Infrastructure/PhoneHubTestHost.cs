@@ -6,15 +6,21 @@ using PhoneHub.Stores.Sqlite;
 
 namespace PhoneHub.Tests.Infrastructure;
 
-/// <summary>A real PhoneHub container on a temporary SQLite file, with a fake clock and a fresh encryption key.</summary>
+/// <summary>
+/// A real PhoneHub container on a temporary SQLite file, with a fake clock and a fresh encryption key. Two hosts can
+/// share one database (two processes on one file, as far as PhoneHub can tell): the first owns and deletes it.
+/// </summary>
 public sealed class PhoneHubTestHost : IDisposable
 {
     /// <summary>A millisecond-aligned start time (the store keeps milliseconds).</summary>
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private PhoneHubTestHost(TempSqliteDatabase db, FakeTimeProvider time, ServiceProvider services, string key)
+    private readonly bool _ownsDb;
+
+    private PhoneHubTestHost(TempSqliteDatabase db, bool ownsDb, FakeTimeProvider time, ServiceProvider services, string key)
     {
         Db = db;
+        _ownsDb = ownsDb;
         Time = time;
         Services = services;
         EncryptionKey = key;
@@ -36,11 +42,13 @@ public sealed class PhoneHubTestHost : IDisposable
         Action<IPhoneHubBuilder>? configureBuilder = null,
         Action<PhoneHubOptions>? configureOptions = null,
         Action<IServiceCollection>? configureServices = null,
-        bool withEncryptionKey = true)
+        bool withEncryptionKey = true,
+        TempSqliteDatabase? sharedDatabase = null,
+        string? encryptionKey = null)
     {
-        var db = new TempSqliteDatabase();
+        var db = sharedDatabase ?? new TempSqliteDatabase();
         var time = new FakeTimeProvider(Start);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var key = encryptionKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
@@ -62,12 +70,15 @@ public sealed class PhoneHubTestHost : IDisposable
         configureBuilder?.Invoke(builder);
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new PhoneHubTestHost(db, time, provider, key);
+        return new PhoneHubTestHost(db, sharedDatabase is null, time, provider, key);
     }
 
     public void Dispose()
     {
         Services.Dispose();
-        Db.Dispose();
+        if (_ownsDb)
+        {
+            Db.Dispose();
+        }
     }
 }

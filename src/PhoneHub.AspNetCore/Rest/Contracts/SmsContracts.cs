@@ -14,11 +14,11 @@ internal sealed class SendSmsBody
     [JsonPropertyName("body")]
     public string? Body { get; init; }
 
-    /// <summary>An explicit sender; by default the config's.</summary>
+    /// <summary>An explicit sender; by default the config's. A phone number, a sender ID, a Messaging Service SID (Twilio), or a pool ID or ARN (aws-sms).</summary>
     [JsonPropertyName("from_number")]
     public string? FromNumber { get; init; }
 
-    /// <summary>Public http(s) URLs of media to send as MMS.</summary>
+    /// <summary>Media to send as MMS (at most 10): public http(s) URLs, or s3:// URLs for an aws-sms config.</summary>
     [JsonPropertyName("media_urls")]
     public IReadOnlyList<string>? MediaUrls { get; init; }
 

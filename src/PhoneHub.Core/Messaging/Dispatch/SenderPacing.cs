@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace PhoneHub.Messaging.Dispatch;
@@ -6,8 +7,8 @@ namespace PhoneHub.Messaging.Dispatch;
 /// <summary>
 /// Paces sends per sender (a number, short code, sender ID or messaging service) and per provider account, in
 /// segments per second, with <see cref="TokenBucketRateLimiter"/>s: a bucket holds one second of sends and refills
-/// continuously. Refills run on PhoneHub's <see cref="TimeProvider"/> rather than the limiter's own timer, so pacing
-/// follows the same clock as everything else (and a test's fake one). A provider that throttles a sender pauses it.
+/// continuously on the limiter's monotonic clock. A provider that throttles a sender pauses it until the time the
+/// provider gave, on PhoneHub's <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class SenderPacing(TimeProvider time) : IDisposable
 {
@@ -18,18 +19,21 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
     {
         foreach (var key in keys)
         {
-            var bucket = _buckets.GetOrAdd(key.Key, k => new Bucket(key.SegmentsPerSecond, time));
+            var bucket = _buckets.GetOrAdd(BucketKey(key), _ => new Bucket(key.SegmentsPerSecond, time));
             await bucket.AcquireAsync(segments, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Stops sends through <paramref name="key"/> until <paramref name="until"/> (the provider throttled it).</summary>
     public void Pause(PacingKey key, DateTimeOffset until) =>
-        _buckets.GetOrAdd(key.Key, _ => new Bucket(key.SegmentsPerSecond, time)).Pause(until);
+        _buckets.GetOrAdd(BucketKey(key), _ => new Bucket(key.SegmentsPerSecond, time)).Pause(until);
 
     /// <summary>When <paramref name="key"/> may send again, if it is paused.</summary>
     public DateTimeOffset? PausedUntil(PacingKey key) =>
-        _buckets.TryGetValue(key.Key, out var bucket) && bucket.PausedUntil > time.GetUtcNow() ? bucket.PausedUntil : null;
+        _buckets.TryGetValue(BucketKey(key), out var bucket) && bucket.PausedUntil > time.GetUtcNow() ? bucket.PausedUntil : null;
+
+    // A bucket per key and rate: a config whose rate changes gets a bucket at the new rate at once.
+    private static string BucketKey(PacingKey key) => string.Create(CultureInfo.InvariantCulture, $"{key.Key}@{key.SegmentsPerSecond:R}");
 
     public void Dispose()
     {
@@ -42,7 +46,6 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
     private sealed class Bucket : IDisposable
     {
         private readonly TokenBucketRateLimiter _limiter;
-        private readonly ITimer _refill;
         private readonly TimeProvider _time;
         private readonly int _capacity;
         private long _pausedUntilTicks;
@@ -52,19 +55,19 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
             _time = time;
 
             // One token per period of 1/rate seconds (at most a thousand periods a second), one second of sends at most.
+            // The limiter refills on its own monotonic clock: it credits tokens for the time that really passed, so a
+            // late timer tick loses nothing. (It cannot follow a TimeProvider; pauses, below, do.)
             var perPeriod = Math.Max(1, (int)Math.Ceiling(segmentsPerSecond / 1000));
-            var period = TimeSpan.FromSeconds(perPeriod / segmentsPerSecond);
             _capacity = Math.Max(1, (int)Math.Floor(segmentsPerSecond));
             _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
                 TokenLimit = _capacity,
                 TokensPerPeriod = perPeriod,
-                ReplenishmentPeriod = period,
-                AutoReplenishment = false,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(perPeriod / segmentsPerSecond),
+                AutoReplenishment = true,
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             });
-            _refill = time.CreateTimer(_ => _limiter.TryReplenish(), null, period, period);
         }
 
         public DateTimeOffset PausedUntil => new(Interlocked.Read(ref _pausedUntilTicks), TimeSpan.Zero);
@@ -93,11 +96,7 @@ internal sealed class SenderPacing(TimeProvider time) : IDisposable
             }
         }
 
-        public void Dispose()
-        {
-            _refill.Dispose();
-            _limiter.Dispose();
-        }
+        public void Dispose() => _limiter.Dispose();
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using PhoneHub.Configuration;
 using PhoneHub.Messaging;
-using PhoneHub.Security;
 
 namespace PhoneHub.Providers.Aws;
 
@@ -49,11 +48,7 @@ public static partial class AwsSnsDefinition
                 MaxLength = 2000,
             },
         ],
-        [
-            new ProviderCredentialField(ProviderCredentials.AwsAccessKeyId, "The access key id.") { Aliases = ["aws_access_key_id"] },
-            new ProviderCredentialField(ProviderCredentials.AwsSecretAccessKey, "The secret access key.") { Aliases = ["aws_secret_access_key"] },
-            new ProviderCredentialField(ProviderCredentials.AwsSessionToken, "The session token of temporary credentials.") { Aliases = ["aws_session_token"] },
-        ],
+        AwsCredentialResolver.Fields,
         validation =>
         {
             if (validation.Sends && !validation.Has(Region))
@@ -66,9 +61,10 @@ public static partial class AwsSnsDefinition
         OptOutErrorCodes = new HashSet<string>(StringComparer.Ordinal) { "OptedOut" },
     };
 
+    // Shared with the other AWS provider (aws-sms), whose configs take the same regions and topics.
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]
-    private static partial Regex RegionPattern();
+    internal static partial Regex RegionPattern();
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_.-]{1,256}$")]
-    private static partial Regex TopicArnPattern();
+    internal static partial Regex TopicArnPattern();
 }

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
-using PhoneHub.Security;
 
 namespace PhoneHub.Providers.Aws;
 
@@ -25,8 +24,7 @@ internal sealed class AwsSnsSmsProvider(
     public const string ApiVersion = "2010-03-31";
     private const int MaxStoredMessageLength = 300;
 
-    private const string MissingCredentialsText =
-        "No AWS credentials: store an access key for the config, or give the host credentials through the AWS default chain (environment variables, shared profile, container or instance role).";
+    private const string MissingCredentialsText = AwsCredentialResolver.MissingCredentialsText;
 
     // Codes (and HTTP statuses) meaning the credentials themselves were refused.
     private static readonly HashSet<string> CredentialErrors = new(StringComparer.Ordinal)
@@ -286,31 +284,8 @@ internal sealed class AwsSnsSmsProvider(
         return new Uri($"https://sns.{region}.{suffix}/");
     }
 
-    private async Task<AwsCredentials?> ResolveCredentialsAsync(ProviderContext context, CancellationToken cancellationToken)
-    {
-        var stored = context.Credentials;
-        var accessKeyId = stored?.Get(ProviderCredentials.AwsAccessKeyId);
-        var secret = stored?.Get(ProviderCredentials.AwsSecretAccessKey);
-        if (accessKeyId is not null && secret is not null)
-        {
-            return new AwsCredentials(accessKeyId, secret, stored!.Get(ProviderCredentials.AwsSessionToken)) { Source = "config" };
-        }
-
-        if (accessKeyId is not null || secret is not null)
-        {
-            // Half a key pair is a configuration mistake; falling back to ambient credentials would hide it.
-            throw new SmsProviderException(ConnectionErrorCodes.MissingCredentials,
-                "The stored AWS credentials need both access_key_id and secret_access_key.") { Scope = SmsFailureScope.Provider };
-        }
-
-        var ambient = await ambientCredentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        if (ambient is null)
-        {
-            AwsLog.NoCredentials(logger, context.Config.Id);
-        }
-
-        return ambient;
-    }
+    private Task<AwsCredentials?> ResolveCredentialsAsync(ProviderContext context, CancellationToken cancellationToken) =>
+        AwsCredentialResolver.ResolveAsync(context, ambientCredentials, logger, cancellationToken);
 
     private static (string? SenderId, string? OriginationNumber) Senders(string? from, PhoneConfig config)
     {

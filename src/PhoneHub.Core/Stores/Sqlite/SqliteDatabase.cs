@@ -30,6 +30,7 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _writer;
     private readonly int _maxWritesPerCommit;
+    private long _commits;
     private volatile bool _migrated;
 
     /// <summary>Creates the database accessor.</summary>
@@ -53,6 +54,9 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
 
     /// <summary>The schema version this build of PhoneHub brings the database to.</summary>
     public static int CurrentSchemaVersion => SqliteSchema.Migrations.Count;
+
+    /// <summary>Group commits so far (each holds one or more writes).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Opens a connection, migrating the schema first if this instance has not yet done so.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -163,6 +167,7 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
             }
 
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _commits);
         }
         catch (Exception ex)
         {

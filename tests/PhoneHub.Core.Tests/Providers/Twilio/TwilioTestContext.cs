@@ -29,18 +29,23 @@ internal sealed class TwilioTestContext : IDisposable
 
     public TwilioProvider Provider => Host.Get<TwilioProvider>();
 
-    public static TwilioTestContext Create(Action<TwilioOptions>? twilio = null, Action<PhoneHubOptions>? hub = null, Action<IServiceCollection>? services = null)
+    public static TwilioTestContext Create(
+        Action<TwilioOptions>? twilio = null, Action<PhoneHubOptions>? hub = null, Action<IServiceCollection>? services = null, Action<IPhoneHubBuilder>? builder = null)
     {
         var handler = new FakeTwilioHandler();
         var host = PhoneHubTestHost.Create(
-            b => b.AddTwilio(o =>
+            b =>
             {
-                o.ApiBaseUrl = new Uri("https://api.twilio.test");
-                o.LookupsBaseUrl = new Uri("https://lookups.twilio.test");
-                // No backoff by default, so retry tests need not move the clock; Retry-After still applies.
-                o.RetryBaseDelay = TimeSpan.Zero;
-                twilio?.Invoke(o);
-            }),
+                b.AddTwilio(o =>
+                {
+                    o.ApiBaseUrl = new Uri("https://api.twilio.test");
+                    o.LookupsBaseUrl = new Uri("https://lookups.twilio.test");
+                    // No backoff by default, so retry tests need not move the clock; Retry-After still applies.
+                    o.RetryBaseDelay = TimeSpan.Zero;
+                    twilio?.Invoke(o);
+                });
+                builder?.Invoke(b);
+            },
             hub,
             collection =>
             {
