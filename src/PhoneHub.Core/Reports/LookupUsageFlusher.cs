@@ -10,7 +10,7 @@ namespace PhoneHub.Reports;
 /// Adds this process's lookup counts to the store every <see cref="SendGuardOptions.LookupUsageFlushInterval"/>, before
 /// a lookup report is read, and when the container is disposed. Counts that cannot be stored are kept for the next time.
 /// </summary>
-internal sealed class LookupUsageFlusher : IAsyncDisposable
+internal sealed class LookupUsageFlusher : IAsyncDisposable, IDisposable
 {
     private readonly PhoneHubMetrics _metrics;
     private readonly ISmsUsageStore _store;
@@ -53,6 +53,15 @@ internal sealed class LookupUsageFlusher : IAsyncDisposable
     {
         await _timer.DisposeAsync().ConfigureAwait(false);
         await FlushQuietlyAsync().ConfigureAwait(false);
+        _flush.Dispose();
+    }
+
+    // A container disposed synchronously (many hosts and tests do) must not throw for this service; the last counts are
+    // still written, blocking, since the store it depends on is disposed after it.
+    public void Dispose()
+    {
+        _timer.Dispose();
+        FlushQuietlyAsync().GetAwaiter().GetResult();
         _flush.Dispose();
     }
 
