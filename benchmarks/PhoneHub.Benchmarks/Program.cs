@@ -9,7 +9,7 @@ namespace PhoneHub.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release -- --filter '*'</c> runs the BenchmarkDotNet suites (add <c>--job short</c> for a quick pass);
-/// <c>concurrency</c>, <c>send-overhead</c>, <c>cache-footprint</c>, <c>paired</c> and <c>load</c> run the harness commands.
+/// <c>concurrency</c>, <c>send-overhead</c>, <c>cache-footprint</c>, <c>paired</c>, <c>load</c>, <c>crash</c> and <c>rate</c> run the harness commands.
 /// </summary>
 internal static class Program
 {
@@ -28,6 +28,10 @@ internal static class Program
                 return PairedCommand.Run(args[1..]);
             case "load":
                 return await LoadCommand.RunAsync(args[1..]);
+            case "crash":
+                return await CrashCommand.RunAsync(args[1..]);
+            case "rate":
+                return await RateCommand.RunAsync(args[1..]);
             default:
                 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, CreateConfig(args));
                 MedianRatios.Print(summaries);

@@ -69,7 +69,7 @@ curl -fsS "$BASE/ping" >/dev/null
 echo "== tenant: a Twilio config owning $TO_NUMBER, with an auth token the script signs with"
 DEV=(-H 'X-Dev-User: load' -H 'X-Dev-Group: loadtest' -H 'X-Dev-Permissions: manage_phone_config' -H 'Content-Type: application/json')
 CONFIG="$(curl -fsS -X POST "$BASE/api/phonehub/config" "${DEV[@]}" \
-  -d "{\"name\":\"Load test\",\"provider\":\"twilio\",\"twilio_from_number\":\"$TO_NUMBER\",\"test_mode\":true}")"
+  -d "{\"name\":\"Load test\",\"provider\":\"twilio\",\"settings\":{\"from_number\":\"$TO_NUMBER\"},\"test_mode\":true,\"is_active\":true}")"
 CONFIG_ID="$(sed -n 's/^{"id":\([0-9]*\).*/\1/p' <<<"$CONFIG")"
 curl -fsS -X POST "$BASE/api/phonehub/config/$CONFIG_ID/credentials" "${DEV[@]}" \
   -d "{\"account_sid\":\"$ACCOUNT_SID\",\"auth_token\":\"$AUTH_TOKEN\"}" >/dev/null

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -25,13 +28,16 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             ValidAudience = "phonehub",
             IssuerSigningKey = signingKey,
         };
-    });
+    })
+    // People use the dashboard in a browser, signed in with a cookie (in production, from your OpenID Connect login).
+    .AddCookie(options => options.LoginPath = "/dev/login");
 builder.Services.AddAuthorization();
 
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapPhoneHub(); // /api/phonehub/...
+app.MapPhoneHubDashboard("/", o => o.AuthenticationSchemes.Add(CookieAuthenticationDefaults.AuthenticationScheme));
 
 // Development only: a stand-in for your identity provider, issuing a token with PhoneHub's claims.
 if (app.Environment.IsDevelopment())
@@ -52,6 +58,14 @@ if (app.Environment.IsDevelopment())
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.HmacSha256),
         });
+    });
+
+    // ... and a browser sign-in for the dashboard, with the same claims in a cookie.
+    app.MapGet("/dev/login", async (HttpContext http, string? user, string? group, string? permissions) =>
+    {
+        Claim[] claims = [new("sub", user ?? "ada"), new("group", group ?? "acme"), new("permission", permissions ?? "view_sms manage_sms view_phone_numbers manage_phone_config")];
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(claims, "dev")));
+        return Results.Redirect("/");
     });
 }
 

@@ -14,6 +14,7 @@ using PhoneHub.Providers.Twilio;
 using PhoneHub.Security;
 using PhoneHub.Stores;
 using PhoneHub.Stores.Sqlite;
+using PhoneHub.Verification;
 using SampleConsole;
 
 // PhoneHub sample: a small CLI over the library. Works on a fresh machine with no credentials: data goes to a
@@ -43,7 +44,16 @@ try
     {
         "lookup" => await LookupAsync(command, output),
         "send" => await SendAsync(command, output),
+        "send-bulk" => await Bulk.SendAsync(hub, command, output),
+        "cancel" => await Bulk.CancelAsync(hub, command, output),
+        "dispatch" => await Bulk.DispatchAsync(hub, output),
         "sms" when command.Positional.Count > 1 && command.Positional[1] == "list" => await ListMessagesAsync(hub, command, output),
+        "verify" when command.Positional.Count > 1 => command.Positional[1] switch
+        {
+            "start" => await StartVerificationAsync(host.Services, command, output),
+            "check" => await CheckVerificationAsync(host.Services, command, output),
+            _ => throw new UsageException($"Unknown verify command '{command.Positional[1]}'."),
+        },
         "config" when command.Positional.Count > 1 => command.Positional[1] switch
         {
             "add" => await AddConfigAsync(hub.Configs, command, output),
@@ -101,17 +111,18 @@ static IHost BuildHost()
     {
         if (string.IsNullOrWhiteSpace(options.EncryptionKey) && Environment.GetEnvironmentVariable("PHONEHUB_ENCRYPTION_KEY") is null)
         {
-            options.EncryptionKey = SampleKey(database);
+            options.EncryptionKey = SampleKey(database, ".key");
         }
     });
+    builder.Services.PostConfigure<VerificationOptions>(options => options.CodeKey ??= SampleKey(database, ".verify.key"));
     return builder.Build();
 }
 
 // The sample keeps a generated key beside its database so `config add` with credentials works out of the box.
 // A real host supplies its key from a secret store (PhoneHub:EncryptionKey or PHONEHUB_ENCRYPTION_KEY).
-static string SampleKey(string database)
+static string SampleKey(string database, string suffix)
 {
-    var path = database + ".key";
+    var path = database + suffix;
     if (!File.Exists(path))
     {
         File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
@@ -180,16 +191,22 @@ static async Task<int> LookupAsync(CommandLine command, TextWriter output)
 
 static async Task<int> SendAsync(CommandLine command, TextWriter output)
 {
-    var message = await Phone.SendSmsAsync(
-        new SendSmsRequest
-        {
-            To = command.Arg(1, "recipient"),
-            Body = command.Arg(2, "message text"),
-            From = command.Option("--from"),
-            MediaUrls = command.Options("--media"),
-        },
-        command.Option("--group"),
-        command.Option("--user") ?? Environment.UserName);
+    var request = new SendSmsRequest
+    {
+        To = command.Arg(1, "recipient"),
+        Body = command.Arg(2, "message text"),
+        From = command.Option("--from"),
+        MediaUrls = command.Options("--media"),
+        SendAt = command.Option("--at") is { } at ? Bulk.ParseTime(at, "--at") : null,
+        IdempotencyKey = command.Option("--key"),
+    };
+    var group = command.Option("--group");
+    var user = command.Option("--user") ?? Environment.UserName;
+
+    // A scheduled message is only stored now; `dispatch` (or any host running the dispatcher) sends it when due.
+    var message = request.SendAt is null
+        ? await Phone.SendSmsAsync(request, group, user)
+        : await Phone.Hub.Messages.EnqueueAsync(request, group, user);
     output.WriteLine($"Message {message.Id}: {message.Status.ToWireName()}");
     Table.PrintPairs(output,
     [
@@ -201,6 +218,53 @@ static async Task<int> SendAsync(CommandLine command, TextWriter output)
         ("Error", message.ErrorCode is null ? null : $"{message.ErrorCode}: {message.ErrorMessage}"),
     ]);
     return message.Status == SmsStatus.Failed ? 1 : 0;
+}
+
+static async Task<int> StartVerificationAsync(IServiceProvider services, CommandLine command, TextWriter output)
+{
+    var verify = services.GetRequiredService<IVerificationService>();
+    var length = command.Option("--code-length") is { } raw
+        ? int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw new UsageException("--code-length must be a number.")
+        : (int?)null;
+    try
+    {
+        var started = await verify.StartAsync(command.Arg(2, "phone number"), command.Option("--group"), new VerificationStartOptions
+        {
+            CodeLength = length,
+            AppName = command.Option("--app-name"),
+            User = command.Option("--user") ?? Environment.UserName,
+        });
+
+        // The CLI runs no background dispatcher: send the queued code now.
+        await services.GetRequiredService<ISmsService>().DispatchDueAsync();
+        var message = await services.GetRequiredService<ISmsService>().GetAsync(started.Verification.MessageId!.Value);
+        output.WriteLine($"Verification {started.Verification.Id}: {(started.Resent ? "code resent" : "code sent")}");
+        Table.PrintPairs(output,
+        [
+            ("Number", started.Verification.PhoneNumber),
+            ("Expires", started.Verification.ExpiresAt.ToString("u", CultureInfo.InvariantCulture)),
+            ("Codes sent", started.Verification.Sends.ToString(CultureInfo.InvariantCulture)),
+            ("Message", message is null ? null : $"{message.Id} {message.Status.ToWireName()}" + (message.IsTest ? " (test mode: nothing delivered)" : "")),
+        ]);
+        return message?.Status == SmsStatus.Failed ? 1 : 0;
+    }
+    catch (VerificationLimitException ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Reason}: {ex.Message}" + (ex.RetryAfter is { } wait ? $" Retry in {Math.Ceiling(wait.TotalSeconds)} s." : ""));
+        return 1;
+    }
+}
+
+static async Task<int> CheckVerificationAsync(IServiceProvider services, CommandLine command, TextWriter output)
+{
+    var target = command.Arg(2, "phone number or verification id");
+    var code = command.Arg(3, "code");
+    var request = long.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && !target.StartsWith('+')
+        ? new VerificationCheckRequest { VerificationId = id, Code = code }
+        : new VerificationCheckRequest { PhoneNumber = target, Code = code };
+    var result = await services.GetRequiredService<IVerificationService>().CheckAsync(request, command.Option("--group"));
+    output.WriteLine($"{result.Outcome}: {result.Reason}" + (result.Outcome == VerificationOutcome.Pending ? $" ({result.RemainingChecks} checks left)" : ""));
+    return result.Outcome == VerificationOutcome.Approved ? 0 : 1;
 }
 
 static async Task<int> ListMessagesAsync(IPhoneHub hub, CommandLine command, TextWriter output)
@@ -342,8 +406,15 @@ static void PrintUsage(TextWriter output) => output.WriteLine("""
 
       normalize <number> [--region US] [--details]   Print the number in E.164 (exit 1 when invalid)
       lookup <number> [--force] [--group G]          Look a number up through the shared cache
-      send <to> <text> [--from X] [--media URL]... [--group G] [--user U]
-                                                     Send an SMS (test mode by default: nothing leaves the machine)
+      send <to> <text> [--from X] [--media URL]... [--at TIME] [--key K] [--group G] [--user U]
+                                                     Send an SMS (test mode by default: nothing leaves the machine);
+                                                     --at schedules it (RFC 3339, e.g. 2026-03-01T09:30:00-08:00),
+                                                     --key makes a retry of the same command send nothing twice
+      send-bulk <file.csv> [--group G] [--user U]    Queue every line of a CSV (columns to, body, optional send_at, from)
+                                                     as one batch and send the due ones with a progress bar; exit 1
+                                                     when a line was refused
+      cancel <id>                                    Cancel a scheduled or queued message
+      dispatch                                       Send every message that is due now (scheduled ones whose time came)
       sms list [--group G | --all] [--status S] [--limit N]
                                                      List stored messages, newest first
       config add --name N [--provider twilio|aws|aws-sms] [--group G] [--test-mode] [--inactive] [--no-lookup]
@@ -353,6 +424,10 @@ static void PrintUsage(TextWriter output) => output.WriteLine("""
                  aws-sms: [--aws-origination-identity POOL|ID|ARN] [--configuration-set CS] [--protect-configuration-id P]
                           [--message-type transactional|promotional] [--max-price USD] [--dry-run]
                  [--access-key-id K --secret-access-key S [--session-token T]]
+      verify start <number> [--code-length N] [--app-name A] [--group G]
+                                                     Send a one-time code (a test-mode config delivers nothing)
+      verify check <number|verification id> <code> [--group G]
+                                                     Check a code: Approved exits 0
       config list                                    List configs (credentials are never shown)
       config test <id>                               Check a config's connection to its provider
 

@@ -6,6 +6,7 @@ using PhoneHub.Providers.Aws;
 using PhoneHub.Providers.Twilio;
 using PhoneHub.Stores.Sqlite;
 using SampleWeb;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -42,6 +43,10 @@ app.UseAuthorization();
 
 app.MapGet("/ping", () => TypedResults.Text("pong")).WithName("Ping").WithSummary("Liveness probe; always 200");
 app.MapOpenApi();
+
+// An interactive page over that document at /scalar. Its script is served by the Scalar package itself, and the
+// default fonts (fetched from a CDN) are turned off, so the page needs no network beyond this host.
+app.MapScalarApiReference(o => o.DisableDefaultFonts());
 app.MapPhoneHub();
 
 // A system-default config in test mode, so sending and lookups work without any provider account.

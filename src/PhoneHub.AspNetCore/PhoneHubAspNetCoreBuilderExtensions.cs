@@ -11,7 +11,7 @@ public static class PhoneHubAspNetCoreBuilderExtensions
 {
     /// <summary>
     /// Adds what PhoneHub's endpoints need: authorization policies, tenancy and permission resolvers, webhook validation,
-    /// and callback URLs read from the mapped routes. The host registers its own authentication scheme.
+    /// callback URLs read from the mapped routes, and anti-forgery for the dashboard's forms. The host registers its own authentication scheme.
     /// </summary>
     /// <param name="builder">The PhoneHub builder.</param>
     /// <returns>The builder.</returns>
@@ -21,6 +21,8 @@ public static class PhoneHubAspNetCoreBuilderExtensions
         builder.Services.TryAddSingleton<PhoneHubAspNetCoreMarker>();
         builder.Services.AddPhoneHubRestServices();
         builder.Services.AddPhoneHubWebhookServices();
+        // The dashboard's forms carry anti-forgery tokens; registering the service is harmless for hosts without it.
+        builder.Services.AddAntiforgery();
         return builder;
     }
 

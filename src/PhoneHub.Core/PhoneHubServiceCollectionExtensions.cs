@@ -21,6 +21,7 @@ using PhoneHub.Providers.Testing;
 using PhoneHub.Reports;
 using PhoneHub.Security;
 using PhoneHub.Stores;
+using PhoneHub.Verification;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -142,9 +143,17 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<SenderPacing>();
         services.TryAddSingleton<SmsStatusEffects>();
         services.TryAddSingleton<SmsDispatcher>();
+        services.TryAddSingleton<SmsQueueMonitor>();
         services.TryAddSingleton<ISmsService, SmsService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SmsDispatcherService>());
         services.TryAddSingleton<IPhoneHub, PhoneHubService>();
+        services.AddOptions<VerificationOptions>().BindSectionIfPresent(VerificationOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<VerificationOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsSemanticValidator>());
+        services.TryAddSingleton<VerificationCodes>();
+        services.TryAddSingleton<MessageSecretSealer>();
+        services.TryAddSingleton<IVerificationService, VerificationService>();
 
         // In a generic host, checks and migrations run at start, before the first request.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PhoneHubStartup>());

@@ -72,7 +72,7 @@ internal sealed class BenchHost : IDisposable
     }
 
     /// <summary>Creates the active default config (the test provider unless another is given) and returns it.</summary>
-    public async Task<PhoneConfig> AddDefaultConfigAsync(string provider = PhoneProviders.Test, bool testMode = true, string? ownNumber = "+14155550100")
+    public async Task<PhoneConfig> AddDefaultConfigAsync(string provider = PhoneProviders.Test, bool testMode = true, string? ownNumber = "+14155550100", double? sendRate = null)
     {
         await Services.MigratePhoneHubAsync();
         var settings = new Dictionary<string, string>();
@@ -90,6 +90,7 @@ internal sealed class BenchHost : IDisposable
             Settings = settings,
             LookupEnabled = true,
             LookupCacheDays = 30,
+            SendRate = sendRate,
         })).Config;
     }
 

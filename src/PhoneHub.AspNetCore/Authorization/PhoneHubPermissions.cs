@@ -23,9 +23,12 @@ public static class PhoneHubPermissions
     /// <summary>Manage system-default configs (those without a group), together with <see cref="ManagePhoneConfig"/>.</summary>
     public const string ManageGroups = "manage_groups";
 
+    /// <summary>Start, check and cancel one-time-code verifications of phone numbers as the caller's group (sends codes, reads no messages).</summary>
+    public const string VerifyPhoneNumbers = "verify_phone_numbers";
+
     /// <summary>Every permission, for hosts that build role mappings or admin screens.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [ViewPhoneNumbers, ManagePhoneNumbers, ViewSms, ManageSms, ManagePhoneConfig, ManageGroups];
+        [ViewPhoneNumbers, ManagePhoneNumbers, ViewSms, ManageSms, ManagePhoneConfig, ManageGroups, VerifyPhoneNumbers];
 
     /// <summary>The permissions that also grant <paramref name="permission"/> (itself included).</summary>
     /// <param name="permission">A permission name.</param>
@@ -64,6 +67,9 @@ public static class PhoneHubPolicies
 
     /// <summary>Requires <see cref="PhoneHubPermissions.ManageGroups"/>.</summary>
     public const string ManageGroups = Prefix + PhoneHubPermissions.ManageGroups;
+
+    /// <summary>Requires <see cref="PhoneHubPermissions.VerifyPhoneNumbers"/>.</summary>
+    public const string VerifyPhoneNumbers = Prefix + PhoneHubPermissions.VerifyPhoneNumbers;
 }
 
 /// <summary>Claim types the default resolvers read.</summary>

@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using PhoneHub.AspNetCore.Rest;
 using PhoneHub.Configuration;
+using PhoneHub.Messaging;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
+using PhoneHub.Verification;
 
 namespace PhoneHub.AspNetCore.Errors;
 
@@ -59,6 +61,18 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpoin
         {
             return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "Identity already in use", ex.Message, PhoneHubProblemCodes.IdentityConflict);
         }
+        catch (IdempotencyConflictException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status422UnprocessableEntity, "Idempotency key reused", ex.Message, PhoneHubProblemCodes.IdempotencyConflict);
+        }
+        catch (SmsNotCancelableException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status409Conflict, "Not cancelable", ex.Message, PhoneHubProblemCodes.NotCancelable);
+        }
+        catch (SmsCsvException ex)
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status400BadRequest, "Invalid CSV", ex.Message, PhoneHubProblemCodes.InvalidCsv);
+        }
         catch (ProviderNotRegisteredException ex)
         {
             // The host's operator reads the log (which says how to fix it); the caller learns only that sending is unavailable.
@@ -71,6 +85,21 @@ internal sealed class PhoneHubExceptionFilter(ILoggerFactory loggers) : IEndpoin
             RestLog.HostMisconfigured(_logger, ex, PhoneHubProblemCodes.CredentialsUnavailable, context.HttpContext.Request.Path);
             return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Credentials unavailable",
                 "Provider credentials cannot be stored or read on this server right now.", PhoneHubProblemCodes.CredentialsUnavailable);
+        }
+        catch (VerificationLimitException ex)
+        {
+            if (ex.RetryAfter is { } retryAfter)
+            {
+                VerificationEndpoints.SetRetryAfter(context.HttpContext.Response, retryAfter);
+            }
+
+            return PhoneHubProblems.Problem(ex.RetryAfter is null ? StatusCodes.Status403Forbidden : StatusCodes.Status429TooManyRequests, "Verification refused", ex.Message, ex.Reason);
+        }
+        catch (VerificationUnavailableException ex)
+        {
+            RestLog.HostMisconfigured(_logger, ex, VerificationReasons.Unavailable, context.HttpContext.Request.Path);
+            return PhoneHubProblems.Problem(StatusCodes.Status503ServiceUnavailable, "Verification unavailable",
+                "Phone-number verification is not configured on this server.", VerificationReasons.Unavailable);
         }
         catch (PhoneLookupException ex)
         {

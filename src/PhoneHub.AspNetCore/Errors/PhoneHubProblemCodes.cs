@@ -39,6 +39,15 @@ public static class PhoneHubProblemCodes
     /// <summary>Credentials cannot be stored or read on this server right now (503).</summary>
     public const string CredentialsUnavailable = "credentials_unavailable";
 
+    /// <summary>The idempotency key was already used in the group for a different request (422).</summary>
+    public const string IdempotencyConflict = "idempotency_conflict";
+
+    /// <summary>The message cannot be canceled: it is being sent or is already final (409).</summary>
+    public const string NotCancelable = "not_cancelable";
+
+    /// <summary>A bulk upload is not CSV of the expected shape (400).</summary>
+    public const string InvalidCsv = "invalid_csv";
+
     /// <summary>The lookup provider failed and nothing is cached for the number.</summary>
     public const string LookupFailed = "lookup_failed";
 

@@ -55,6 +55,30 @@ internal static class PhoneHubJson
             throw new InvalidRequestBodyException("The body must be JSON (Content-Type: application/json).", StatusCodes.Status415UnsupportedMediaType);
         }
 
+        var buffer = await ReadBodyAsync(request, limit).ConfigureAwait(false);
+        if (buffer.WrittenCount == 0)
+        {
+            throw new InvalidRequestBodyException("A JSON body is required.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, Options)
+                ?? throw new InvalidRequestBodyException("The body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            // The serializer's own message names .NET types; say where the problem is instead.
+            var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
+            throw new InvalidRequestBodyException($"The body is not valid JSON for this route{where}: check the field names and value types.");
+        }
+    }
+    /// <summary>
+    /// Reads a body of at most <paramref name="limit"/> bytes. The body is buffered within the limit, so a chunked
+    /// upload without Content-Length cannot get past it either.
+    /// </summary>
+    public static async Task<ArrayBufferWriter<byte>> ReadBodyAsync(HttpRequest request, long limit)
+    {
         if (request.ContentLength > limit)
         {
             throw new RequestBodyTooLargeException(limit);
@@ -83,7 +107,7 @@ internal static class PhoneHubJson
 
             if (read == 0)
             {
-                break;
+                return buffer;
             }
 
             buffer.Advance(read);
@@ -91,23 +115,6 @@ internal static class PhoneHubJson
             {
                 throw new RequestBodyTooLargeException(limit);
             }
-        }
-
-        if (buffer.WrittenCount == 0)
-        {
-            throw new InvalidRequestBodyException("A JSON body is required.");
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize<T>(buffer.WrittenSpan, Options)
-                ?? throw new InvalidRequestBodyException("The body must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            // The serializer's own message names .NET types; say where the problem is instead.
-            var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : $" at '{ex.Path}'";
-            throw new InvalidRequestBodyException($"The body is not valid JSON for this route{where}: check the field names and value types.");
         }
     }
 }

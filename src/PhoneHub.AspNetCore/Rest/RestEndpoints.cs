@@ -12,12 +12,15 @@ using PhoneHub.AspNetCore.Tenancy;
 
 namespace PhoneHub.AspNetCore.Rest;
 
-/// <summary>The REST routes: phone numbers, SMS and configs.</summary>
+/// <summary>The REST routes: phone numbers, SMS, configs and verification.</summary>
 internal static class RestEndpoints
 {
     public static IServiceCollection AddPhoneHubRestServices(this IServiceCollection services)
     {
-        services.AddOptions<PhoneHubRestOptions>().BindConfiguration(PhoneHubRestOptions.SectionName);
+        services.AddOptions<PhoneHubRestOptions>().BindConfiguration(PhoneHubRestOptions.SectionName)
+            .Validate(o => o.MaxRequestBodySize > 0 && o.MaxBulkRequestBodySize > 0 && o.MaxBulkMessages > 0,
+                $"{PhoneHubRestOptions.SectionName}: MaxRequestBodySize, MaxBulkRequestBodySize and MaxBulkMessages must be positive.")
+            .ValidateOnStart();
 
         // Defaults only: a host's own resolvers, registered before or after, win.
         services.TryAddSingleton<IPhoneHubPermissionResolver, ClaimsPermissionResolver>();
@@ -50,6 +53,7 @@ internal static class RestEndpoints
         PhoneEndpoints.Map(rest);
         SmsEndpoints.Map(rest);
         ConfigEndpoints.Map(rest);
+        VerificationEndpoints.Map(rest);
         return group;
     }
 

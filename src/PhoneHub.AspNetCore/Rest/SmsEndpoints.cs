@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using PhoneHub.AspNetCore.Authorization;
 using PhoneHub.AspNetCore.Errors;
 using PhoneHub.AspNetCore.Rest.Contracts;
@@ -22,11 +24,48 @@ internal static class SmsEndpoints
             .RequireAuthorization(PhoneHubPolicies.ManageSms)
             .WithName("PhoneHubSendSms")
             .WithSummary("Sends an SMS or MMS as the caller's group")
-            .WithDescription("The message is recorded before the provider is called; a provider failure still answers 201 with status 'failed' and the error.")
+            .WithDescription("The message is recorded before the provider is called, and the answer holds its outcome: a provider failure "
+                + "still answers 201 with status 'failed' and the error. With 'send_at' in the future it answers 201 with status 'scheduled'. "
+                + "With an Idempotency-Key header (1-255 characters, per group) a retried request returns the same message and never sends "
+                + "twice; the same key with a different request answers 422.")
             .JsonBody<SendSmsBody>()
             .Produces<SmsMessageResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        sms.MapPost("bulk", BulkAsync)
+            .RequireAuthorization(PhoneHubPolicies.ManageSms)
+            .WithName("PhoneHubSendSmsBulk")
+            .WithSummary("Queues many messages as one batch")
+            .WithDescription("JSON {\"messages\":[{\"to_number\",\"body\",\"send_at\"?,\"metadata\"?,\"idempotency_key\"?}]} or CSV "
+                + "(Content-Type: text/csv; a header line naming to, body and optionally send_at and from). Each row is checked on its own: "
+                + "refused rows are listed with their errors and the others are queued. Answers 202 with the batch; messages go out at "
+                + "their senders' pace. GET sms/batches/{id} follows the progress.")
+            .JsonBody<BulkSmsBody>()
+            .Produces<BulkSmsResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        sms.MapGet("batches/{id}", GetBatchAsync)
+            .RequireAuthorization(PhoneHubPolicies.ViewSms)
+            .WithName("PhoneHubGetSmsBatch")
+            .WithSummary("Gets a bulk send's progress: its messages by status")
+            .Produces<SmsBatchResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .IdsAreIntegers();
+
+        sms.MapPost("{id}/cancel", CancelAsync)
+            .RequireAuthorization(PhoneHubPolicies.ManageSms)
+            .WithName("PhoneHubCancelSms")
+            .WithSummary("Cancels a scheduled or queued message that no dispatcher has taken yet")
+            .WithDescription("Answers the canceled message; 409 (code not_cancelable) when it is being sent or already final.")
+            .Produces<SmsMessageResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .IdsAreIntegers();
 
         sms.MapGet("", ListAsync)
             .RequireAuthorization(PhoneHubPolicies.ViewSms)
@@ -48,6 +87,19 @@ internal static class SmsEndpoints
     {
         var body = await PhoneHubJson.ReadAsync<SendSmsBody>(http.Request, options.Value.MaxRequestBodySize).ConfigureAwait(false);
         var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
+        var errors = new Dictionary<string, string[]>();
+        var sendAt = SendAt(body.SendAt, errors);
+        var keys = http.Request.Headers[IdempotencyKeyHeader];
+        if (keys.Count > 1)
+        {
+            errors["idempotency_key"] = ["Send one Idempotency-Key header."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return PhoneHubProblems.Validation(errors);
+        }
+
         var request = new SendSmsRequest
         {
             To = body.ToNumber ?? "",
@@ -55,13 +107,97 @@ internal static class SmsEndpoints
             From = body.FromNumber,
             MediaUrls = body.MediaUrls,
             Metadata = body.Metadata,
+            SendAt = sendAt,
+            IdempotencyKey = keys.Count == 1 ? keys[0] : null,
         };
 
         // The send is not tied to the request: once the message is recorded it should reach a final state even if the
         // client disconnects (the service records an unknown outcome on cancellation, which helps nobody here).
-        var message = await hub.SendSmsAsync(request, caller.Group, caller.User, CancellationToken.None).ConfigureAwait(false);
-        http.Response.Headers.Location = $"{http.Request.PathBase}{PathOf(http.Request.Path)}/{message.Id}";
+        var message = await hub.Messages.SendAsync(request, caller.Group, caller.User, CancellationToken.None).ConfigureAwait(false);
+        http.Response.Headers.Location = $"{http.Request.PathBase}{SmsBase(http.Request.Path, "/send")}/{message.Id}";
         return PhoneHubJson.Ok(SmsMessageResponse.From(message), StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> BulkAsync(HttpContext http, [FromServices] IPhoneHub hub, [FromServices] IOptions<PhoneHubRestOptions> options)
+    {
+        var limits = options.Value;
+        IReadOnlyList<SmsBulkRow> rows;
+        if (IsCsv(http.Request))
+        {
+            var bytes = await PhoneHubJson.ReadBodyAsync(http.Request, limits.MaxBulkRequestBodySize).ConfigureAwait(false);
+            rows = ReadCsv(bytes.WrittenMemory, limits.MaxBulkMessages);
+        }
+        else if (http.Request.HasJsonContentType())
+        {
+            var body = await PhoneHubJson.ReadAsync<BulkSmsBody>(http.Request, limits.MaxBulkRequestBodySize).ConfigureAwait(false);
+            if (body.Messages is not { Count: > 0 } messages)
+            {
+                return PhoneHubProblems.Validation("messages", "'messages' must hold at least one message.");
+            }
+
+            if (messages.Count > limits.MaxBulkMessages)
+            {
+                return PhoneHubProblems.Validation("messages", $"At most {limits.MaxBulkMessages} messages can be sent at once.");
+            }
+
+            rows = [.. messages.Select(Row)];
+        }
+        else
+        {
+            return PhoneHubProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "The body must be JSON (Content-Type: application/json) or CSV (Content-Type: text/csv).", PhoneHubProblemCodes.UnsupportedMediaType);
+        }
+
+        if (rows.Count == 0)
+        {
+            return PhoneHubProblems.Validation("messages", "The upload holds no messages.");
+        }
+
+        var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
+
+        // Not tied to the request either: a client that disconnects mid-upload must not leave half a batch behind.
+        var result = await hub.Messages.SendManyAsync(rows, caller.Group, caller.User, CancellationToken.None).ConfigureAwait(false);
+        var status = await hub.Messages.GetBatchAsync(result.Batch.Id, CancellationToken.None).ConfigureAwait(false)
+            ?? new SmsBatchStatus(result.Batch, new Dictionary<SmsStatus, int>());
+        http.Response.Headers.Location = $"{http.Request.PathBase}{SmsBase(http.Request.Path, "/bulk")}/batches/{result.Batch.Id}";
+        return PhoneHubJson.Ok(new BulkSmsResponse
+        {
+            Batch = SmsBatchResponse.From(status with { Batch = result.Batch }),
+            MessageIds = result.MessageIds,
+            Rejected = [.. result.Rejected.Select(r => new BulkRowErrorResponse { Row = r.Row, Errors = r.Errors })],
+        }, StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> GetBatchAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneHub hub)
+    {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
+        var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
+        var status = await hub.Messages.GetBatchAsync(id, http.RequestAborted).ConfigureAwait(false);
+        return status is null || !caller.Owns(status.Batch.Group)
+            ? PhoneHubProblems.NotFound("batch")
+            : PhoneHubJson.Ok(SmsBatchResponse.From(status));
+    }
+
+    private static async Task<IResult> CancelAsync([FromRoute(Name = "id")] string rawId, HttpContext http, [FromServices] IPhoneHub hub)
+    {
+        if (!RouteIds.TryParse(rawId, out var id))
+        {
+            return RouteIds.Invalid();
+        }
+
+        var caller = await RestCaller.GetAsync(http).ConfigureAwait(false);
+        var message = await hub.Messages.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
+        if (message is null || !caller.Owns(message.Group))
+        {
+            return PhoneHubProblems.NotFound("message");
+        }
+
+        var canceled = await hub.Messages.CancelAsync(id, CancellationToken.None).ConfigureAwait(false);
+        return canceled is null ? PhoneHubProblems.NotFound("message") : PhoneHubJson.Ok(SmsMessageResponse.From(canceled));
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, [FromServices] IPhoneHub hub)
@@ -155,7 +291,68 @@ internal static class SmsEndpoints
         return null;
     }
 
-    private static string PathOf(PathString path) => path.Value is { } value && value.EndsWith("/send", StringComparison.Ordinal)
-        ? value[..^"/send".Length]
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static string SmsBase(PathString path, string suffix) => path.Value is { } value && value.EndsWith(suffix, StringComparison.Ordinal)
+        ? value[..^suffix.Length]
         : path.Value ?? "";
+
+    private static DateTimeOffset? SendAt(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (Rfc3339.TryParse(text.Trim(), out var value))
+        {
+            return value;
+        }
+
+        errors["send_at"] = [$"'send_at' must be an RFC 3339 date and time with an offset, for example {Rfc3339.Example}."];
+        return null;
+    }
+
+    private static SmsBulkRow Row(BulkSmsMessageBody? body)
+    {
+        if (body is null)
+        {
+            return SmsBulkRow.Invalid("row", "The message is empty.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var sendAt = SendAt(body.SendAt, errors);
+        return errors.Count > 0
+            ? SmsBulkRow.Invalid(errors)
+            : SmsBulkRow.Of(new SendSmsRequest
+            {
+                To = body.ToNumber ?? "",
+                Body = body.Body ?? "",
+                From = body.FromNumber,
+                MediaUrls = body.MediaUrls,
+                Metadata = body.Metadata,
+                SendAt = sendAt,
+                IdempotencyKey = body.IdempotencyKey,
+            });
+    }
+
+    private static bool IsCsv(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase));
+
+    private static IReadOnlyList<SmsBulkRow> ReadCsv(ReadOnlyMemory<byte> bytes, int maxRows)
+    {
+        // UTF-8 only, and strictly: a spreadsheet's legacy encoding must not turn names into replacement characters.
+        try
+        {
+            var text = StrictUtf8.GetString(bytes.Span);
+            return SmsCsv.Read(new StringReader(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text), maxRows);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new SmsCsvException("The CSV must be UTF-8 text.");
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }

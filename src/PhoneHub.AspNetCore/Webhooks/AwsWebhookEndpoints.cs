@@ -30,9 +30,10 @@ internal static class AwsWebhookEndpoints
         switch (envelope.Type)
         {
             case SnsEnvelope.SubscriptionConfirmation:
-                return await ConfirmAsync(envelope, httpClients, options.Value, logger, http.RequestAborted).ConfigureAwait(false);
+                return await ConfirmAsync(http, envelope, httpClients, options.Value, logger).ConfigureAwait(false);
             case SnsEnvelope.UnsubscribeConfirmation:
                 WebhookLog.SnsUnsubscribed(logger, envelope.TopicArn);
+                WebhookTelemetryFilter.SetOutcome(http, "unsubscribed");
                 return TypedResults.Ok();
         }
 
@@ -40,7 +41,7 @@ internal static class AwsWebhookEndpoints
         // fields: an End User Messaging event has eventType (and messageId), a two-way SMS has inboundMessageId.
         if (IsDeliveryEvent(envelope.Message))
         {
-            return await ApplyDeliveryEventAsync(delivery, sms, logger, http.RequestAborted).ConfigureAwait(false);
+            return await ApplyDeliveryEventAsync(http, delivery, sms, logger).ConfigureAwait(false);
         }
 
         if (!TryReadInboundSms(envelope.Message, out var incoming, out var error))
@@ -58,7 +59,8 @@ internal static class AwsWebhookEndpoints
         }
 
         // Stored once per inboundMessageId; the host's handler runs once and its reply goes out through this config.
-        await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
+        var result = await sms.HandleIncomingAsync(incoming with { ConfigId = config.Id, Provider = config.Provider }, http.RequestAborted).ConfigureAwait(false);
+        WebhookTelemetryFilter.SetOutcome(http, result.Created ? "stored" : "duplicate");
         return TypedResults.Ok();
     }
 
@@ -67,8 +69,9 @@ internal static class AwsWebhookEndpoints
     /// (<see cref="SmsStatusReport.ConfigId"/>), so Core refuses it for another group's message and keeps it for an id the
     /// send has not stored yet; statuses only move forward, so duplicates and late events change nothing.
     /// </summary>
-    private static async Task<IResult> ApplyDeliveryEventAsync(SnsDelivery delivery, ISmsService sms, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> ApplyDeliveryEventAsync(HttpContext http, SnsDelivery delivery, ISmsService sms, ILogger logger)
     {
+        var cancellationToken = http.RequestAborted;
         var envelope = delivery.Envelope;
         var owner = delivery.Config;
         if (!string.Equals(owner.Provider, PhoneProviders.AwsSms, StringComparison.Ordinal))
@@ -88,11 +91,13 @@ internal static class AwsWebhookEndpoints
         {
             // Voice, RCS, or a type newer than this code: acknowledged, so SNS does not deliver it again.
             WebhookLog.SnsEventIgnored(logger, delivered.EventType, delivered.ProviderMessageId);
+            WebhookTelemetryFilter.SetOutcome(http, "ignored");
             return TypedResults.Ok();
         }
 
         var outcome = await sms.ApplyStatusAsync(report, cancellationToken).ConfigureAwait(false);
         WebhookLog.SnsEventApplied(logger, delivered.EventType, delivered.ProviderMessageId, envelope.TopicArn, outcome.ToString());
+        WebhookTelemetryFilter.SetOutcome(http, WebhookTelemetryFilter.OutcomeName(outcome));
         switch (outcome)
         {
             case StatusUpdateOutcome.Refused:
@@ -206,11 +211,13 @@ internal static class AwsWebhookEndpoints
     /// Confirms a subscription by calling its SubscribeURL, but only a URL that cannot be pointed elsewhere: https, on the
     /// SNS host that signed the message, <c>Action=ConfirmSubscription</c> for this topic and token.
     /// </summary>
-    private static async Task<IResult> ConfirmAsync(SnsEnvelope envelope, IHttpClientFactory httpClients, PhoneHubWebhookOptions options, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> ConfirmAsync(HttpContext http, SnsEnvelope envelope, IHttpClientFactory httpClients, PhoneHubWebhookOptions options, ILogger logger)
     {
+        var cancellationToken = http.RequestAborted;
         if (!options.ConfirmSnsSubscriptions)
         {
             WebhookLog.SnsSubscriptionNotConfirmed(logger, envelope.TopicArn, "automatic confirmation is turned off");
+            WebhookTelemetryFilter.SetOutcome(http, "subscription_not_confirmed");
             return TypedResults.Ok();
         }
 
@@ -237,6 +244,7 @@ internal static class AwsWebhookEndpoints
         }
 
         WebhookLog.SnsSubscriptionConfirmed(logger, envelope.TopicArn);
+        WebhookTelemetryFilter.SetOutcome(http, "subscription_confirmed");
         return TypedResults.Ok();
     }
 

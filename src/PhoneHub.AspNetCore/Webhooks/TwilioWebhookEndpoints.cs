@@ -60,6 +60,7 @@ internal static class TwilioWebhookEndpoints
             ReplyByProvider = true,
         }, http.RequestAborted).ConfigureAwait(false);
 
+        WebhookTelemetryFilter.SetOutcome(http, result.Created ? "stored" : "duplicate");
         return WebhookResults.TwiML(result.Reply);
     }
 
@@ -78,6 +79,7 @@ internal static class TwilioWebhookEndpoints
         if (!SmsStatuses.TryParse(statusName, out var status))
         {
             WebhookLog.TwilioStatusUnknownValue(logger, sid);
+            WebhookTelemetryFilter.SetOutcome(http, "unknown_status");
             return TypedResults.Ok();
         }
 
@@ -93,6 +95,7 @@ internal static class TwilioWebhookEndpoints
             ConfigId = request.Config.Id,
         }, http.RequestAborted).ConfigureAwait(false);
         WebhookLog.TwilioStatusApplied(logger, sid, status.ToWireName(), outcome.ToString());
+        WebhookTelemetryFilter.SetOutcome(http, WebhookTelemetryFilter.OutcomeName(outcome));
         return TypedResults.Ok();
     }
 }

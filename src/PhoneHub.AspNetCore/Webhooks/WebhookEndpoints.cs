@@ -30,6 +30,7 @@ internal static class WebhookEndpoints
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TwilioWebhookTenants>();
+        services.TryAddSingleton<WebhookMetrics>();
 
         // Callback URLs sent to providers are read from the routes actually mapped, so they follow MapPhoneHub's prefix.
         services.Replace(ServiceDescriptor.Singleton<IProviderCallbackUrls, MappedCallbackUrls>());
@@ -41,8 +42,10 @@ internal static class WebhookEndpoints
     public static RouteGroupBuilder MapPhoneHubWebhooks(this RouteGroupBuilder group)
     {
         // Providers cannot log in: the webhooks are anonymous even when the host requires authorization on the group,
-        // and each one is guarded by its provider's signature instead.
+        // and each one is guarded by its provider's signature instead. The telemetry filter comes first, so requests
+        // the signature check turns away are counted and traced too.
         group.MapPost(TwilioInboundPath, TwilioWebhookEndpoints.InboundAsync)
+            .AddEndpointFilter(new WebhookTelemetryFilter(PhoneProviders.Twilio, PhoneHubWebhookRoute.Inbound))
             .AddEndpointFilter(new TwilioSignatureFilter(TwilioWebhookKind.Inbound))
             .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Twilio, PhoneHubWebhookRoute.Inbound))
             .WithName("PhoneHubTwilioInboundWebhook")
@@ -53,6 +56,7 @@ internal static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPost(TwilioStatusPath, TwilioWebhookEndpoints.StatusAsync)
+            .AddEndpointFilter(new WebhookTelemetryFilter(PhoneProviders.Twilio, PhoneHubWebhookRoute.Status))
             .AddEndpointFilter(new TwilioSignatureFilter(TwilioWebhookKind.Status))
             .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Twilio, PhoneHubWebhookRoute.Status))
             .WithName("PhoneHubTwilioStatusWebhook")
@@ -62,6 +66,7 @@ internal static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapPost(AwsPath, AwsWebhookEndpoints.HandleAsync)
+            .AddEndpointFilter(new WebhookTelemetryFilter(PhoneProviders.Aws, PhoneHubWebhookRoute.Inbound))
             .AddEndpointFilter(new SnsSignatureFilter())
             .WithMetadata(new PhoneHubWebhookRoute(PhoneProviders.Aws, PhoneHubWebhookRoute.Inbound))
             .WithName("PhoneHubAwsWebhook")

@@ -70,6 +70,8 @@ internal static class WebhookResults
 /// <summary>Adds a <c>Retry-After</c> header to another result.</summary>
 internal sealed class RetryAfterResult(IResult inner, TimeSpan delay) : IResult
 {
+    public IResult Inner => inner;
+
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.Headers.RetryAfter = ((int)delay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

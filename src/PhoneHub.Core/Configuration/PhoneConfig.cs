@@ -65,7 +65,7 @@ public sealed record PhoneConfig
     /// <summary>
     /// The rules this config's sends go through: opt-out replies, quiet hours, smart encoding and the segment ceiling,
     /// the SMS-pumping guard (allowed countries, prefix velocity, pumping risk) and the group's spend limits. By default
-    /// opt-outs are honoured and only the home country is allowed; the rest is off.
+    /// opt-outs are honoured and every country is allowed; the rest is off.
     /// </summary>
     public SendGuardSettings Guards { get; init; } = SendGuardSettings.Default;
 

@@ -196,6 +196,8 @@ internal sealed class PhoneConfigService(
             return ConnectionTestResult.Ok("Test mode: no provider is called.");
         }
 
+        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.ProviderConnectionTestActivity);
+        activity?.SetTag("phonehub.provider", config.Provider);
         ConnectionTestResult result;
         try
         {
@@ -215,6 +217,7 @@ internal sealed class PhoneConfigService(
 
         if (!result.Success)
         {
+            PhoneHubTelemetry.Fail(activity, result.ErrorCode ?? "unknown");
             Log.ConnectionTestFailed(logger, id, config.Provider, result.ErrorCode ?? "unknown");
         }
 

@@ -130,4 +130,6 @@ internal static partial class Log
 
     [LoggerMessage(76, LogLevel.Warning, "Lookup counts could not be stored for the lookup report; they are kept and retried.")]
     public static partial void LookupUsageFlushFailed(ILogger logger, Exception exception);
+    [LoggerMessage(60, LogLevel.Warning, "The send queue could not be sampled for the queue metrics; the last sample is kept.")]
+    public static partial void QueueSampleFailed(ILogger logger, Exception exception);
 }

@@ -8,8 +8,8 @@ namespace PhoneHub.Guards;
 
 /// <summary>
 /// A config's settings for the rules every send goes through (<see cref="Configuration.PhoneConfig.Guards"/>): opt-out,
-/// quiet hours, encoding and segments, the SMS-pumping guard and spend limits. The defaults honour opt-outs, allow only
-/// the config's home country and leave the optional rules off.
+/// quiet hours, encoding and segments, the SMS-pumping guard and spend limits. The defaults honour opt-outs, allow every
+/// destination country and leave the optional rules off.
 /// </summary>
 public sealed record SendGuardSettings
 {

@@ -36,7 +36,7 @@ internal static class SendGuardSettingsValidator
         {
             if (allowed.Count == 0)
             {
-                error("guards.pumping.allowed_countries", "List at least one region, or \"*\" for any (leave it out for the home country only).");
+                error("guards.pumping.allowed_countries", "List at least one region, or \"*\" for any (leave it out for every country).");
             }
 
             foreach (var country in allowed)

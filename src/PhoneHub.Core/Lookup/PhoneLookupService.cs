@@ -78,7 +78,17 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         if (!forceRefresh && TryGetCachedPolicy(group, out var policy) && policy is { Kind: LookupPolicyKind.Provider, Provider: { } provider }
             && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, provider.Name, policy.CacheDays, _time.GetUtcNow()))
         {
-            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
+            if (PhoneHubTelemetry.ActivitySource.HasListeners())
+            {
+                // Started and stopped here, synchronously, so the caller's current activity is what it was.
+                using var activity = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.LookupActivity);
+                Served("memory");
+            }
+            else
+            {
+                Served("memory");
+            }
+
             return Task.FromResult(hit);
         }
 
@@ -86,6 +96,29 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     }
 
     private async Task<PhoneNumber> LookupSlowAsync(ParsedPhoneNumber parsed, bool forceRefresh, string? group, CancellationToken cancellationToken)
+    {
+        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.LookupActivity);
+        activity?.SetTag("phonehub.lookup.force_refresh", forceRefresh);
+        try
+        {
+            var result = await LookupTieredAsync(parsed, forceRefresh, group, cancellationToken).ConfigureAwait(false);
+
+            // A caller that joined another caller's load was answered by that load, whichever tier it reached.
+            if (activity is not null && activity.GetTagItem(PhoneHubTelemetry.LookupTierTag) is null)
+            {
+                activity.SetTag(PhoneHubTelemetry.LookupTierTag, "shared");
+            }
+
+            return result;
+        }
+        catch (PhoneHubException ex)
+        {
+            PhoneHubTelemetry.Fail(activity, ex is PhoneLookupException lookup ? lookup.ErrorCode : ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<PhoneNumber> LookupTieredAsync(ParsedPhoneNumber parsed, bool forceRefresh, string? group, CancellationToken cancellationToken)
     {
         var policy = await GetPolicyAsync(group, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -95,13 +128,13 @@ internal sealed class PhoneLookupService : IPhoneLookupService
                 return await MetadataOnlyAsync(parsed, now, cancellationToken).ConfigureAwait(false);
             case LookupPolicyKind.Test:
                 // Test answers are made up from metadata: never stored in the shared cache a live config reads.
-                _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "test"));
+                Served("test");
                 return ToRecord(parsed, await policy.Provider!.LookupAsync(parsed.E164, new ProviderContext(policy.ReaderConfig!, null), cancellationToken).ConfigureAwait(false), null, 0, now) with { Created = now, Modified = now };
         }
 
         if (!forceRefresh && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, policy.Provider!.Name, policy.CacheDays, now))
         {
-            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
+            Served("memory");
             return hit;
         }
 
@@ -145,7 +178,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         if (!forceRefresh && stored is not null && IsFreshFor(stored, provider.Name, policy.CacheDays, now))
         {
             _memory.Remember(stored, now, _options.LookupMemoryCacheDuration);
-            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "store"));
+            Served("store");
             return stored;
         }
 
@@ -162,6 +195,8 @@ internal sealed class PhoneLookupService : IPhoneLookupService
 
         PhoneLookupResult result;
         var started = Stopwatch.GetTimestamp();
+        var call = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.ProviderLookupActivity);
+        call?.SetTag("phonehub.provider", provider.Name);
         try
         {
             var context = await _configs.GetProviderContextAsync(policy.ProviderConfig!).ConfigureAwait(false);
@@ -170,6 +205,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var error = ex as PhoneLookupException ?? new PhoneLookupException("lookup_failed", $"The lookup at provider '{provider.Name}' failed.", ex);
+            PhoneHubTelemetry.Fail(call, error.ErrorCode);
             if (ex is not PhoneHubException)
             {
                 Log.LookupProviderCrashed(_logger, ex, provider.Name);
@@ -179,6 +215,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService
             if (stored is not null && stored.LookupProvider == provider.Name)
             {
                 Log.LookupFailedServedStale(_logger, provider.Name, error.ErrorCode);
+                Tag("stale");
                 return stored;
             }
 
@@ -189,9 +226,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         finally
         {
             _metrics.LookupDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("phonehub.provider", provider.Name));
+            call?.Dispose();
         }
 
-        _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "provider"));
+        Served("provider");
         var saved = await _store.UpsertAsync(ToRecord(parsed, result, stored, policy.CacheDays, now)).ConfigureAwait(false);
         _failures.TryRemove(failureKey, out _);
         _memory.Remember(saved, now, _options.LookupMemoryCacheDuration);
@@ -204,12 +242,30 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     /// </summary>
     private async Task<PhoneNumber> MetadataOnlyAsync(ParsedPhoneNumber parsed, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "metadata"));
+        Served("metadata");
         var stored = await _store.FindAsync(parsed.E164, cancellationToken).ConfigureAwait(false);
         return stored is { LookupProvider: PhoneProviders.Local or null }
             ? stored
             : MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
     }
+
+    /// <summary>Counts where a lookup was answered, and says so on the caller's lookup span.</summary>
+    private void Served(string tier)
+    {
+        _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", tier));
+        Tag(tier);
+    }
+
+    // The lookup span is current, or the parent of the provider call's span while that call is being answered.
+    private static void Tag(string tier)
+    {
+        var current = Activity.Current;
+        var span = IsLookupSpan(current) ? current : IsLookupSpan(current?.Parent) ? current!.Parent : null;
+        span?.SetTag(PhoneHubTelemetry.LookupTierTag, tier);
+    }
+
+    private static bool IsLookupSpan(Activity? activity) =>
+        activity is not null && activity.Source == PhoneHubTelemetry.ActivitySource && activity.OperationName == PhoneHubTelemetry.LookupActivity;
 
     private static bool IsFreshFor(PhoneNumber record, string provider, int cacheDays, DateTimeOffset now) =>
         record.LastLookupAt is { } last

@@ -21,6 +21,7 @@ internal sealed class SmsStatusEffects(
     OptOutService optOuts,
     IServiceScopeFactory scopes,
     TimeProvider time,
+    PhoneHubMetrics metrics,
     ILogger<SmsStatusEffects> logger)
 {
     public async Task<StatusUpdateOutcome> ApplyToAsync(SmsMessage message, SmsStatusReport report, CancellationToken cancellationToken)
@@ -45,6 +46,13 @@ internal sealed class SmsStatusEffects(
                 && (updated.Price is null || updated.PriceIsEstimate) && updated.ProviderMessageId is { } providerId)
             {
                 updated = await FetchPriceAsync(updated, providerId, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The store records a provider's price only on a message that had none or an estimate: that is when the charge
+            // becomes known (estimates are not charges, so they are never counted).
+            if ((message.Price is null || message.PriceIsEstimate) && updated.Price is not null && !updated.PriceIsEstimate)
+            {
+                metrics.RecordCost(updated.Provider, updated.Price, updated.PriceUnit);
             }
 
             await ChangedAsync(updated, message.Status).ConfigureAwait(false);

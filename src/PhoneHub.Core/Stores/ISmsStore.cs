@@ -171,6 +171,22 @@ public interface ISmsStore
     /// <returns>The time, or <see langword="null"/> when nothing waits.</returns>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many messages are due at <paramref name="now"/> and wait for a provider call (unclaimed, lapsed, or claimed and
+    /// waiting for their turn), and since when the oldest of them is due. Read by health checks and the queue metrics.
+    /// </summary>
+    /// <remarks>
+    /// The default reads <see cref="NextDueAsync"/> only and reports no count; stores override it with one query.
+    /// </remarks>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The queue's state.</returns>
+    async Task<SmsQueueStatus> GetQueueStatusAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var next = await NextDueAsync(cancellationToken).ConfigureAwait(false);
+        return new SmsQueueStatus(null, next <= now ? next : null);
+    }
+
     /// <summary>Stores a batch.</summary>
     /// <param name="batch">The batch; its id is ignored.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -201,6 +217,17 @@ public interface ISmsStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A page of messages.</returns>
     Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The send queue as <see cref="ISmsStore.GetQueueStatusAsync"/> sees it.</summary>
+/// <param name="DueCount">How many messages are due and wait, or <see langword="null"/> when the store does not count them.</param>
+/// <param name="OldestDueAt">When the oldest waiting message fell due, or <see langword="null"/> when none waits.</param>
+public sealed record SmsQueueStatus(long? DueCount, DateTimeOffset? OldestDueAt)
+{
+    /// <summary>How long the oldest waiting message has waited at <paramref name="now"/> (zero when none waits).</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>The age, never negative.</returns>
+    public TimeSpan OldestAge(DateTimeOffset now) => OldestDueAt is { } due && now > due ? now - due : TimeSpan.Zero;
 }
 
 /// <summary>Filters for <see cref="ISmsStore.ListAsync"/>.</summary>

@@ -39,30 +39,7 @@ public sealed class ReadmeProgramTests
     [Test]
     public async Task Program_AsTheReadmeRunsIt_AnswersAnAuthenticated200()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "phonehub-readme-api", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:PhoneHub"] = $"Data Source={Path.Combine(directory, "phonehub.db")}",
-            ["Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["PhoneHub:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["PhoneHub:EncryptionKeyEnvironmentVariable"] = "",
-        };
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Development");
-            foreach (var (key, value) in settings)
-            {
-                web.UseSetting(key, value);
-            }
-
-            // Only these settings: nothing from the machine's environment.
-            web.ConfigureAppConfiguration((_, configuration) =>
-            {
-                configuration.Sources.Clear();
-                configuration.AddInMemoryCollection(settings);
-            });
-        });
+        await using var factory = Start();
         try
         {
             using var client = factory.CreateClient();
@@ -91,5 +68,63 @@ public sealed class ReadmeProgramTests
         {
             SqliteConnection.ClearAllPools();
         }
+    }
+
+    [Test]
+    public async Task Program_Dashboard_IsServedAtTheRootToABrowserSignedInWithTheDevCookie()
+    {
+        await using var factory = Start();
+        try
+        {
+            using var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+            // Not signed in: the cookie scheme sends the browser to the sign-in page.
+            using var anonymous = await browser.GetAsync("/");
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            Assert.That(anonymous.Headers.Location!.AbsolutePath, Is.EqualTo("/dev/login"));
+
+            using var login = await browser.GetAsync("/dev/login");
+            Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+            using var root = await browser.GetAsync("/");
+            Assert.That(root.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
+            Assert.That(root.Headers.Location!.ToString(), Is.EqualTo("/messages"));
+            using var messages = await browser.GetAsync("/messages");
+            var html = await messages.Content.ReadAsStringAsync();
+            Assert.That(messages.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+            Assert.That(html, Does.Contain("<h1>Messages</h1>").And.Contain("group acme"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    /// <summary>The sample app in Development with fresh keys and a temporary database, and nothing from the machine.</summary>
+    private static WebApplicationFactory<Program> Start()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "phonehub-readme-api", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:PhoneHub"] = $"Data Source={Path.Combine(directory, "phonehub.db")}",
+            ["Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PhoneHub:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["PhoneHub:EncryptionKeyEnvironmentVariable"] = "",
+        };
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+
+            // Only these settings: nothing from the machine's environment.
+            web.ConfigureAppConfiguration((_, configuration) =>
+            {
+                configuration.Sources.Clear();
+                configuration.AddInMemoryCollection(settings);
+            });
+        });
     }
 }

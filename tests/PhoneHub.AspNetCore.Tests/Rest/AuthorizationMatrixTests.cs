@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests
         [ManageSms] = [ManageSms],
         [ManagePhoneConfig] = [ManagePhoneConfig],
         [ManageGroups] = [ManageGroups],
+        [VerifyPhoneNumbers] = [VerifyPhoneNumbers],
         ["config+groups"] = [ManagePhoneConfig, ManageGroups],
         ["numbers+groups"] = [ManagePhoneNumbers, ManageGroups],
         ["all"] = [.. All],
@@ -51,6 +52,9 @@ public sealed class AuthorizationMatrixTests
         new("PUT phone/{id}", [[ManagePhoneNumbers], [ManageGroups]], false, 200, (c, f) => c.PutAsync($"{Prefix}/phone/{f.PhoneId}", Json(new { carrier = "x" }))),
         new("DELETE phone/{id}", [[ManagePhoneNumbers], [ManageGroups]], false, 204, (c, f) => c.DeleteAsync($"{Prefix}/phone/{f.PhoneId}")),
         new("POST sms/send", [[ManageSms]], false, 201, (c, _) => c.PostAsync($"{Prefix}/sms/send", Json(new { to_number = "+14155552671", body = "hi" }))),
+        new("POST sms/bulk", [[ManageSms]], false, 202, (c, _) => c.PostAsync($"{Prefix}/sms/bulk", Json(new { messages = new[] { new { to_number = "+14155552671", body = "hi" } } }))),
+        new("GET sms/batches/{id}", [ViewMessages], true, 200, (c, f) => c.GetAsync($"{Prefix}/sms/batches/{f.BatchId}")),
+        new("POST sms/{id}/cancel", [[ManageSms]], true, 200, (c, f) => c.PostAsync($"{Prefix}/sms/{f.ScheduledId}/cancel", null)),
         new("GET sms", [ViewMessages], false, 200, (c, _) => c.GetAsync($"{Prefix}/sms")),
         new("GET sms/{id}", [ViewMessages], true, 200, (c, f) => c.GetAsync($"{Prefix}/sms/{f.MessageId}")),
         new("GET config", [[ManagePhoneConfig]], false, 200, (c, _) => c.GetAsync($"{Prefix}/config")),
@@ -65,6 +69,10 @@ public sealed class AuthorizationMatrixTests
         new("GET config/{system id}", [[ManagePhoneConfig], [ManageGroups]], false, 200, (c, f) => c.GetAsync($"{Prefix}/config/{f.SystemConfigId}")),
         new("PUT config/{system id}", [[ManagePhoneConfig], [ManageGroups]], false, 200, (c, f) => c.PutAsync($"{Prefix}/config/{f.SystemConfigId}", Json(new { lookup_cache_days = 30 }))),
         new("POST config/{system id}/test", [[ManagePhoneConfig], [ManageGroups]], false, 200, (c, f) => c.PostAsync($"{Prefix}/config/{f.SystemConfigId}/test", null)),
+        new("POST verify/start", [[VerifyPhoneNumbers]], false, 201, (c, _) => c.PostAsync($"{Prefix}/verify/start", Json(new { phone_number = $"+1202555{Interlocked.Increment(ref _nextNumber)}" }))),
+        // A code of four digits never matches the six-digit code sent: a check answers 200 "pending" to its owner.
+        new("POST verify/check", [[VerifyPhoneNumbers]], true, 200, (c, f) => c.PostAsync($"{Prefix}/verify/check", Json(new { verification_id = f.VerificationId, code = "0000" }))),
+        new("POST verify/{id}/cancel", [[VerifyPhoneNumbers]], true, 200, (c, f) => c.PostAsync($"{Prefix}/verify/{f.VerificationId}/cancel", null)),
     ];
 
     private RestTestHost _host = null!;
@@ -137,7 +145,7 @@ public sealed class AuthorizationMatrixTests
         var covered = Routes.Select(r => r.Name.Replace("{system id}", "{id}", StringComparison.Ordinal).Replace(" (system default)", "", StringComparison.Ordinal)).ToHashSet();
 
         Assert.That(mapped, Is.SubsetOf(covered));
-        Assert.That(mapped, Has.Count.EqualTo(18));
+        Assert.That(mapped, Has.Count.EqualTo(24));
     }
 
     private async Task<Fixture> CreateGroupAFixtureAsync()
@@ -153,10 +161,16 @@ public sealed class AuthorizationMatrixTests
             Created = DateTimeOffset.UtcNow,
             Modified = DateTimeOffset.UtcNow,
         });
-        return new Fixture(marker, config.Id, message.Id, phone.Id, _systemConfigId);
+        // Scheduled a day ahead so that no dispatcher takes them while the case runs: the cancel stays cancelable.
+        var later = DateTimeOffset.UtcNow.AddDays(1);
+        var scheduled = await _host.Hub.Messages.EnqueueAsync(new Messaging.SendSmsRequest { To = "+14155552671", Body = marker, SendAt = later }, GroupA, "seed");
+        var batch = await _host.Hub.Messages.SendManyAsync([new Messaging.SendSmsRequest { To = "+14155552671", Body = marker, SendAt = later }], GroupA, "seed");
+        var verification = await _host.Services.GetRequiredService<PhoneHub.Verification.IVerificationService>()
+            .StartAsync($"+1312555{Interlocked.Increment(ref _nextNumber)}", GroupA);
+        return new Fixture(marker, config.Id, message.Id, phone.Id, _systemConfigId, scheduled.Id, batch.Batch.Id, verification.Verification.Id);
     }
 
-    private sealed record Fixture(string Marker, long ConfigId, long MessageId, long PhoneId, long SystemConfigId);
+    private sealed record Fixture(string Marker, long ConfigId, long MessageId, long PhoneId, long SystemConfigId, long ScheduledId, long BatchId, long VerificationId);
 
     private sealed record Route(string Name, string[][] Requires, bool OwnedByGroupA, int Success, Func<HttpClient, Fixture, Task<HttpResponseMessage>> Send);
 }

@@ -29,7 +29,9 @@ public sealed class OpenApiTests
         {
             $"{prefix}/phone/normalize", $"{prefix}/phone/lookup", $"{prefix}/phone", $"{prefix}/phone/{{id}}",
             $"{prefix}/sms/send", $"{prefix}/sms", $"{prefix}/sms/{{id}}",
+            $"{prefix}/sms/bulk", $"{prefix}/sms/batches/{{id}}", $"{prefix}/sms/{{id}}/cancel",
             $"{prefix}/config", $"{prefix}/config/{{id}}", $"{prefix}/config/{{id}}/test", $"{prefix}/config/{{id}}/credentials",
+            $"{prefix}/verify/start", $"{prefix}/verify/check", $"{prefix}/verify/{{id}}/cancel",
         }));
 
         var normalize = paths[$"{prefix}/phone/normalize"]!["post"]!;
@@ -40,6 +42,13 @@ public sealed class OpenApiTests
         Assert.That(normalize["responses"]?["401"], Is.Not.Null);
         Assert.That(normalize["responses"]?["403"], Is.Not.Null);
         Assert.That(paths[$"{prefix}/config/{{id}}/credentials"]!["post"]!["requestBody"], Is.Not.Null);
+
+        var start = paths[$"{prefix}/verify/start"]!["post"]!;
+        Assert.That((string?)start["operationId"], Is.EqualTo("PhoneHubStartVerification"));
+        Assert.That(start["requestBody"]?["content"]?["application/json"], Is.Not.Null);
+        Assert.That(start["responses"]?["429"], Is.Not.Null);
+        Assert.That(paths[$"{prefix}/verify/check"]!["post"]!["responses"]?["404"], Is.Not.Null);
+        Assert.That(text, Does.Contain("\"verification_id\"").And.Contain("\"remaining_checks\""));
 
         var idParameter = paths[$"{prefix}/sms/{{id}}"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "id")!;
         Assert.That((string?)idParameter["schema"]?["type"], Is.EqualTo("integer"));

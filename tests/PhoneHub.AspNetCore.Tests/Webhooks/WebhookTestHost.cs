@@ -54,7 +54,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
         Action<PhoneHubOptions>? configureHub = null,
         Action<PhoneHubWebhookOptions>? configureWebhooks = null,
         bool forwardedHeaders = false,
-        IInboundSmsHandler? handler = null)
+        IInboundSmsHandler? handler = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "phonehub-webhook-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -91,6 +92,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
             .ConfigureWebhooks(o => configureWebhooks?.Invoke(o));
         builder.Services.AddHttpClient(PhoneHubWebhookOptions.SnsHttpClientName).ConfigurePrimaryHttpMessageHandler(() => sns);
         builder.Services.AddHttpClient(AwsSmsPhoneHubBuilderExtensions.SendHttpClientName).ConfigurePrimaryHttpMessageHandler(() => awsSms);
+        configureServices?.Invoke(builder.Services);
         if (handler is not null)
         {
             builder.Services.AddSingleton(handler);

@@ -5,7 +5,10 @@ using PhoneHub.Providers;
 
 namespace PhoneHub.Guards.Pumping;
 
-/// <summary>Refuses recipients outside the config's allowed countries (by default its home country only).</summary>
+/// <summary>
+/// Refuses recipients outside the config's allowed countries. Without a list every country is allowed: a default that
+/// refused destinations would silently stop sends that worked before the guards existed.
+/// </summary>
 internal sealed class CountryAllowListGuard(ProviderRegistry providers, PhoneNormalizer normalizer, IOptions<PhoneHubOptions> options) : ISendGuard
 {
     public GuardStages Stages => GuardStages.Enqueue;
@@ -20,11 +23,10 @@ internal sealed class CountryAllowListGuard(ProviderRegistry providers, PhoneNor
                 : Refuse(country, string.Join(", ", allowed)));
         }
 
-        var home = HomeCountry(context.Config);
-        return ValueTask.FromResult(string.Equals(home, country, StringComparison.OrdinalIgnoreCase) ? GuardDecision.Allow : Refuse(country, home + " (the config's home country)"));
+        return ValueTask.FromResult(GuardDecision.Allow);
     }
 
-    /// <summary>The region of the config's sending number, else the host's default region.</summary>
+    /// <summary>The region of the config's sending number, else the host's default region (prices a recipient of unknown country).</summary>
     public string HomeCountry(PhoneConfig config)
     {
         var sender = providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings);

@@ -11,8 +11,8 @@ public sealed record PumpingSettings
 
     /// <summary>
     /// The ISO 3166-1 regions the config may send to (for example <c>["US", "CA"]</c>), or <c>["*"]</c> for any. Default
-    /// (<see langword="null"/>): the config's home country only, which is the region of its sending number, else
-    /// <see cref="PhoneHubOptions.DefaultRegion"/>.
+    /// (<see langword="null"/>): every country, so configs that sent abroad before the guards keep doing so; list the
+    /// countries you serve to close the rest (the usual defence against SMS pumping).
     /// </summary>
     public IReadOnlyList<string>? AllowedCountries { get; init; }
 

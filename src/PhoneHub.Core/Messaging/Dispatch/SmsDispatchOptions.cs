@@ -49,6 +49,13 @@ public sealed class SmsDispatchOptions
     [Range(0, 100)]
     public int InlineThrottleRetries { get; set; } = 3;
 
+    /// <summary>
+    /// How often the send queue is counted for the <c>phonehub.sms.queue.*</c> gauges (by the background dispatcher, or on
+    /// collection when it is off). Default 15 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan QueueSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long status reports for provider ids no message has are kept. Default 3 days.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan PendingStatusRetention { get; set; } = TimeSpan.FromDays(3);

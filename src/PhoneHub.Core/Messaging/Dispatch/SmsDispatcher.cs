@@ -28,6 +28,9 @@ internal sealed class SmsDispatcher : IDisposable
 {
     public const string OutcomeUnknown = "outcome_unknown";
 
+    /// <summary>The error code of a message whose sealed code cannot be opened here (it is failed, never sent sealed).</summary>
+    public const string SealedBodyUnreadable = "sealed_body_unreadable";
+
     private readonly ISmsStore _store;
     private readonly SendGuardPipeline _guards;
     private readonly OptOutService _optOuts;
@@ -38,6 +41,7 @@ internal sealed class SmsDispatcher : IDisposable
     private readonly PhoneNormalizer _normalizer;
     private readonly TimeProvider _time;
     private readonly PhoneHubMetrics _metrics;
+    private readonly MessageSecretSealer _secrets;
     private readonly SmsDispatchOptions _options;
     private readonly ILogger<SmsDispatcher> _logger;
     private readonly SemaphoreSlim _work = new(0, 1);
@@ -54,6 +58,7 @@ internal sealed class SmsDispatcher : IDisposable
         PhoneNormalizer normalizer,
         TimeProvider time,
         PhoneHubMetrics metrics,
+        MessageSecretSealer secrets,
         IOptions<SmsDispatchOptions> options,
         ILogger<SmsDispatcher> logger)
     {
@@ -67,8 +72,10 @@ internal sealed class SmsDispatcher : IDisposable
         _normalizer = normalizer;
         _time = time;
         _metrics = metrics;
+        _secrets = secrets;
         _options = options.Value;
         _logger = logger;
+        Liveness = new SmsDispatcherLiveness(time);
         Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}";
     }
 
@@ -76,6 +83,9 @@ internal sealed class SmsDispatcher : IDisposable
     public string Owner { get; }
 
     public SmsDispatchOptions Options => _options;
+
+    /// <summary>Signs of life of the background dispatcher (for the health check).</summary>
+    public SmsDispatcherLiveness Liveness { get; }
 
     /// <summary>A new claim and call token for this process, lasting one lease.</summary>
     public SmsAttempt NewAttempt() => new(Owner, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _time.GetUtcNow() + _options.LeaseDuration);
@@ -143,6 +153,10 @@ internal sealed class SmsDispatcher : IDisposable
                 // A store failure mid-dispatch: the claim lapses and recovery decides, so one message cannot stop the rest.
                 Log.DispatchFailed(_logger, ex, message.Id);
             }
+            finally
+            {
+                Liveness.Beat();
+            }
         }).ConfigureAwait(false);
         return claimed.Count;
     }
@@ -186,6 +200,21 @@ internal sealed class SmsDispatcher : IDisposable
     /// </summary>
     /// <returns>The message as stored afterwards.</returns>
     public async Task<SmsMessage> ExecuteAsync(SmsMessage message, SmsAttempt attempt, bool started, int inlineRetries, CancellationToken cancellationToken)
+    {
+        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.DispatchActivity);
+        activity?.SetTag("phonehub.message_id", message.Id);
+        activity?.SetTag("phonehub.dispatch.mode", started ? "inline" : "background");
+        var stored = await DispatchAsync(message, attempt, started, inlineRetries, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("phonehub.status", stored.Status.ToWireName());
+        if (stored.Status == SmsStatus.Failed)
+        {
+            PhoneHubTelemetry.Fail(activity, stored.ErrorCode ?? "failed");
+        }
+
+        return stored;
+    }
+
+    private async Task<SmsMessage> DispatchAsync(SmsMessage message, SmsAttempt attempt, bool started, int inlineRetries, CancellationToken cancellationToken)
     {
         var hops = 0;
         var throttles = 0;
@@ -344,7 +373,7 @@ internal sealed class SmsDispatcher : IDisposable
     private async Task<(SmsMessage? Completed, SmsProviderException? Failure)> CallAsync(
         SmsMessage message, PhoneConfig config, ISmsProvider provider, string? sender, SmsAttempt attempt, CancellationToken cancellationToken)
     {
-        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity("phonehub.sms.send");
+        using var activity = PhoneHubTelemetry.ActivitySource.StartActivity(PhoneHubTelemetry.ProviderSendActivity);
         activity?.SetTag("phonehub.provider", provider.Name);
         activity?.SetTag("phonehub.message_id", message.Id);
         activity?.SetTag("phonehub.attempt", message.Attempts);
@@ -353,7 +382,10 @@ internal sealed class SmsDispatcher : IDisposable
         try
         {
             var context = await _configs.GetProviderContextAsync(config, cancellationToken).ConfigureAwait(false);
-            var result = await provider.SendAsync(new SmsSendRequest(message.Id, message.To, message.Body, sender, message.MediaUrls), context, cancellationToken).ConfigureAwait(false);
+            // A sealed secret (a one-time code) is opened only here, for the provider; the store keeps it sealed.
+            var body = _secrets.Open(message.Body, message.Group, message.To)
+                ?? throw new SmsProviderException(SealedBodyUnreadable, "The message holds a sealed code this server cannot open (another key, or another recipient); it was not sent.");
+            var result = await provider.SendAsync(new SmsSendRequest(message.Id, message.To, body, sender, message.MediaUrls), context, cancellationToken).ConfigureAwait(false);
             var sentAt = _time.GetUtcNow();
             final = message with
             {
@@ -376,9 +408,11 @@ internal sealed class SmsDispatcher : IDisposable
             };
             Log.MessageSent(_logger, message.Id, provider.Name, final.Status.ToWireName(), result.ProviderMessageId);
             _metrics.SmsSent.Add(1, new("phonehub.provider", provider.Name), new("phonehub.status", final.Status.ToWireName()));
+            _metrics.RecordCost(provider.Name, result.Price, result.PriceUnit);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            PhoneHubTelemetry.Fail(activity, OutcomeUnknown);
             await CompleteAsync(Failed(message, OutcomeUnknown,
                 "The send was canceled while the provider call was in progress; the provider may have accepted the message."), attempt).ConfigureAwait(false);
             throw;
@@ -393,17 +427,20 @@ internal sealed class SmsDispatcher : IDisposable
         {
             // The host cannot read the config's credentials: nothing left, like a provider refusing the config.
             Log.MessageFailed(_logger, message.Id, provider.Name, ConnectionErrorCodes.CredentialsUnavailable, false);
+            PhoneHubTelemetry.Fail(activity, ConnectionErrorCodes.CredentialsUnavailable);
             return (null, new SmsProviderException(ConnectionErrorCodes.CredentialsUnavailable, "The config's credentials cannot be read by this host; the message was not sent.") { Scope = SmsFailureScope.Provider });
         }
         catch (PhoneHubException ex)
         {
             Log.MessageFailed(_logger, message.Id, provider.Name, "send_failed", false);
+            PhoneHubTelemetry.Fail(activity, "send_failed");
             return (null, new SmsProviderException("send_failed", ex.Message));
         }
         catch (Exception ex)
         {
             // Unexpected exception text may quote requests or URLs: keep it in the log, store only its kind.
             Log.MessageProviderCrashed(_logger, ex, message.Id, provider.Name);
+            PhoneHubTelemetry.Fail(activity, "provider_error");
             return (null, new SmsProviderException("provider_error", $"The provider call failed unexpectedly ({ex.GetType().Name}); the provider may have accepted the message.", outcomeUnknown: true));
         }
         finally

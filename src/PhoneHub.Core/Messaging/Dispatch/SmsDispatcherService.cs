@@ -6,9 +6,10 @@ namespace PhoneHub.Messaging.Dispatch;
 
 /// <summary>
 /// The background dispatcher of a generic host: resolves lapsed calls at start and periodically, and sends due
-/// messages as they come (woken at once by messages enqueued in this process, otherwise by polling).
+/// messages as they come (woken at once by messages enqueued in this process, otherwise by polling). Each turn of its
+/// loop is a sign of life for the health check, and samples the queue for the queue gauges when the sample is stale.
 /// </summary>
-internal sealed class SmsDispatcherService(SmsDispatcher dispatcher, ILogger<SmsDispatcherService> logger) : BackgroundService
+internal sealed class SmsDispatcherService(SmsDispatcher dispatcher, SmsQueueMonitor queue, ILogger<SmsDispatcherService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,11 +19,26 @@ internal sealed class SmsDispatcherService(SmsDispatcher dispatcher, ILogger<Sms
         }
 
         Log.DispatcherStarted(logger, dispatcher.Owner);
-        await Task.Yield();
+        dispatcher.Liveness.Started();
+        try
+        {
+            await Task.Yield();
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            dispatcher.Liveness.Stopped();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
+            dispatcher.Liveness.Beat();
             try
             {
+                await queue.RefreshIfStaleAsync(stoppingToken).ConfigureAwait(false);
                 if (await dispatcher.DispatchDueAsync(stoppingToken).ConfigureAwait(false) == 0)
                 {
                     await dispatcher.WaitForWorkAsync(stoppingToken).ConfigureAwait(false);

@@ -12,7 +12,7 @@ namespace PhoneHub.Stores.Sqlite;
 /// <see cref="PhoneHubOptions.MigrateOnStart"/>), or on first use where there is no host (console tools, tests).
 /// One instance per connection string; shared by the SQLite stores.
 /// </summary>
-internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
+internal sealed class SqliteDatabase : IPhoneHubMigrator, ISqliteStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteDurability _durability;
@@ -236,6 +236,20 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
         }
     }
 
+    /// <summary>Reads the recorded schema version on a connection of its own, creating and migrating nothing.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The version found and the version this build needs.</returns>
+    public async Task<PhoneHubSchemaStatus?> GetSchemaStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var recorded = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'phonehub_schema_version';", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var version = recorded == 0 ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT ifnull(max(version), 0) FROM phonehub_schema_version;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new PhoneHubSchemaStatus((int)version, SqliteSchema.Migrations.Count);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -290,5 +304,8 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     }
 }
 
-/// <summary>Marks PhoneHub's SQLite stores, so a mix with a host's own stores can be detected at start.</summary>
-internal interface ISqliteStore;
+/// <summary>Marks PhoneHub's SQLite stores and migrator, so a mix with other stores can be detected at start.</summary>
+internal interface ISqliteStore : IStoreFamilyMember
+{
+    string IStoreFamilyMember.StoreFamily => "SQLite";
+}

@@ -62,6 +62,7 @@ public static class SqlitePhoneHubBuilderExtensions
         Add<IPhoneConfigStore, SqlitePhoneConfigStore>(services, replace);
         Add<IOptOutStore, SqliteOptOutStore>(services, replace);
         Add<ISmsUsageStore, SqliteUsageStore>(services, replace);
+        Add<PhoneHub.Verification.IVerificationStore, SqliteVerificationStore>(services, replace);
     }
 
     private static void Add<TService, TImplementation>(IServiceCollection services, bool replace, Func<IServiceProvider, TImplementation>? factory = null)

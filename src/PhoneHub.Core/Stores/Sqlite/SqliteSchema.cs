@@ -213,7 +213,41 @@ internal static class SqliteSchema
         WHERE direction = 'outbound' AND status = 'queued' AND provider_message_id IS NULL;
         """,
 
-        // 4: the send guards. Each config's rules as one JSON document; per message the recipient's country, whether its
+        // 4: one-time-code verifications. A code is kept only as a salted keyed hash; every code sent is a row of
+        // verification_sends, so the per-number send limit counts resends too and holds across verifications.
+        """
+        CREATE TABLE verifications (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            group_id     TEXT,
+            phone_number TEXT    NOT NULL,
+            country      TEXT,
+            prefix       TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            code_length  INTEGER NOT NULL,
+            code_salt    BLOB    NOT NULL,
+            code_hash    BLOB    NOT NULL,
+            checks       INTEGER NOT NULL DEFAULT 0,
+            sends        INTEGER NOT NULL DEFAULT 1,
+            message_id   INTEGER,
+            created      INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            approved_at  INTEGER,
+            modified     INTEGER NOT NULL
+        );
+        CREATE INDEX ix_verifications_number ON verifications (ifnull(group_id, ''), phone_number, id);
+        CREATE INDEX ix_verifications_created ON verifications (created);
+
+        CREATE TABLE verification_sends (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            group_id        TEXT,
+            phone_number    TEXT    NOT NULL,
+            verification_id INTEGER NOT NULL,
+            sent_at         INTEGER NOT NULL
+        );
+        CREATE INDEX ix_verification_sends_number ON verification_sends (ifnull(group_id, ''), phone_number, sent_at);
+        """,
+
+        // 5: the send guards. Each config's rules as one JSON document; per message the recipient's country, whether its
         // price is an estimate, and whether it may go in quiet hours; the opt-out lists and their history; lookup counts
         // per day for the lookup report.
         """

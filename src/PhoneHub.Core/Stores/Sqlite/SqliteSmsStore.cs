@@ -116,8 +116,14 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         RETURNING {Columns};
         """;
 
+    // A claimed message that is not yet called becomes claimable by others when its lease lapses; counting it as due at its
+    // due time would make every other dispatcher poll without pause while the claimant waits for its sender's turn.
     private const string NextDue =
-        "SELECT min(due_at) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
+        "SELECT min(max(due_at, ifnull(lease_until, due_at))) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
+
+    // The same rows as NextDue, limited to those already due: what waits for a provider call now.
+    private const string QueueStatus =
+        "SELECT count(*) AS due, min(due_at) AS oldest FROM sms_messages WHERE due_at IS NOT NULL AND due_at <= @now AND call_started_at IS NULL;";
 
     private const string InsertBatch = """
         INSERT INTO sms_batches (group_id, user_id, total, rejected, created) VALUES (@group_id, @user_id, @total, @rejected, @created) RETURNING id;
@@ -427,6 +433,13 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         return FromDb(await connection.ExecuteScalarAsync<long?>(new CommandDefinition(NextDue, cancellationToken: cancellationToken)).ConfigureAwait(false));
     }
 
+    public async Task<SmsQueueStatus> GetQueueStatusAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleAsync<QueueRow>(new CommandDefinition(QueueStatus, new { now = ToDb(now) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new SmsQueueStatus(row.due, FromDb(row.oldest));
+    }
+
     public async Task<SmsBatch> CreateBatchAsync(SmsBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -647,6 +660,13 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private sealed class IdempotentRow : Row
     {
         public string? request_hash { get; set; }
+    }
+
+    private sealed class QueueRow
+    {
+        public long due { get; set; }
+
+        public long? oldest { get; set; }
     }
 
     private sealed class BatchRow

@@ -84,6 +84,7 @@ public sealed class RestTestHost : IAsyncDisposable
             .AddTwilio()
             .AddAws()
             .AddAspNetCore();
+        builder.Services.Configure<PhoneHub.Verification.VerificationOptions>(o => o.CodeKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         configure?.Invoke(builder);
 
         var app = builder.Build();
