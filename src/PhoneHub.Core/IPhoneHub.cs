@@ -1,7 +1,9 @@
 using PhoneHub.Configuration;
+using PhoneHub.Guards.OptOuts;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
 using PhoneHub.Normalization;
+using PhoneHub.Reports;
 
 namespace PhoneHub;
 
@@ -22,6 +24,12 @@ public interface IPhoneHub
 
     /// <summary>The config service.</summary>
     IPhoneConfigService Configs { get; }
+
+    /// <summary>The opt-out lists (one per group) that every send is checked against.</summary>
+    IOptOutService OptOuts { get; }
+
+    /// <summary>Message, lookup and spend reports.</summary>
+    ISmsReportService Reports { get; }
 
     /// <summary>Normalizes a number to E.164.</summary>
     /// <param name="input">The number as written.</param>

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
+using PhoneHub.Guards.OptOuts;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
 using PhoneHub.Hosting;
 using PhoneHub.Normalization;
+using PhoneHub.Reports;
 using PhoneHub.Stores;
 
 namespace PhoneHub;
@@ -15,6 +17,8 @@ internal sealed class PhoneHubService : IPhoneHub
     private readonly ISmsService messages;
     private readonly IPhoneConfigService configs;
     private readonly IPhoneNumberService numbers;
+    private readonly IOptOutService optOuts;
+    private readonly ISmsReportService reports;
     private readonly PhoneNormalizer normalizer;
     private readonly IOptions<PhoneHubOptions> options;
 
@@ -23,14 +27,26 @@ internal sealed class PhoneHubService : IPhoneHub
         ISmsService messages,
         IPhoneConfigService configs,
         IPhoneNumberService numbers,
+        IOptOutService optOuts,
+        ISmsReportService reports,
         PhoneNormalizer normalizer,
         IOptions<PhoneHubOptions> options,
         IPhoneNumberStore numberStore,
         ISmsStore smsStore,
-        IPhoneConfigStore configStore)
+        IPhoneConfigStore configStore,
+        IOptOutStore optOutStore,
+        ISmsUsageStore usageStore,
+        LookupUsageFlusher lookupUsage)
     {
         // Hosts without a generic host never run PhoneHubStartup: the hub itself refuses mixed stores.
-        StoreRegistration.Validate([(nameof(IPhoneNumberStore), numberStore), (nameof(ISmsStore), smsStore), (nameof(IPhoneConfigStore), configStore)]);
+        StoreRegistration.Validate([
+            (nameof(IPhoneNumberStore), numberStore), (nameof(ISmsStore), smsStore), (nameof(IPhoneConfigStore), configStore),
+            (nameof(IOptOutStore), optOutStore), (nameof(ISmsUsageStore), usageStore)]);
+
+        // Taking it starts the periodic storing of this process's lookup counts.
+        _ = lookupUsage;
+        this.optOuts = optOuts;
+        this.reports = reports;
         this.lookups = lookups;
         this.messages = messages;
         this.configs = configs;
@@ -46,6 +62,10 @@ internal sealed class PhoneHubService : IPhoneHub
     public ISmsService Messages => messages;
 
     public IPhoneConfigService Configs => configs;
+
+    public IOptOutService OptOuts => optOuts;
+
+    public ISmsReportService Reports => reports;
 
     public string Normalize(string input, string? defaultRegion = null) =>
         normalizer.Normalize(input, defaultRegion ?? options.Value.DefaultRegion);

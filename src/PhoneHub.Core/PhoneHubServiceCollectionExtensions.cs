@@ -7,6 +7,12 @@ using PhoneHub;
 using PhoneHub.Caching;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
+using PhoneHub.Guards;
+using PhoneHub.Guards.OptOuts;
+using PhoneHub.Guards.Pumping;
+using PhoneHub.Guards.QuietHours;
+using PhoneHub.Guards.Segments;
+using PhoneHub.Guards.Spend;
 using PhoneHub.Hosting;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
@@ -14,6 +20,7 @@ using PhoneHub.Messaging.Dispatch;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Providers.Testing;
+using PhoneHub.Reports;
 using PhoneHub.Security;
 using PhoneHub.Stores;
 using PhoneHub.Verification;
@@ -119,7 +126,7 @@ public static class PhoneHubServiceCollectionExtensions
         // The HTTP client factory also brings logging and options; providers use named clients from it.
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new PhoneHubMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new PhoneHubMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(PhoneNormalizer.Shared);
         services.TryAddSingleton<ICredentialProtector, AesGcmCredentialProtector>();
         services.TryAddSingleton<TestPhoneProvider>();
@@ -142,6 +149,7 @@ public static class PhoneHubServiceCollectionExtensions
         services.AddOptions<SmsDispatchOptions>().BindSectionIfPresent(SmsDispatchOptions.SectionName);
         services.AddOptionsWithValidateOnStart<SmsDispatchOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmsDispatchOptions>, SmsDispatchOptionsValidator>());
+        AddGuards(services);
         services.TryAddSingleton<SenderPacing>();
         services.TryAddSingleton<SmsStatusEffects>();
         services.TryAddSingleton<SmsDispatcher>();
@@ -163,6 +171,39 @@ public static class PhoneHubServiceCollectionExtensions
         // SQLite is the default store; UseSqlite(...) sets where, and a host's own stores replace it.
         builder.AddSqliteStores();
         return builder;
+    }
+
+    // The send guards, in the order they run (see SendGuardPipeline), and what they read.
+    private static void AddGuards(IServiceCollection services)
+    {
+        services.AddOptions<SendGuardOptions>().BindSectionIfPresent(SendGuardOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<SendGuardOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendGuardOptions>, SendGuardOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendGuardOptions>, SendGuardOptionsSemanticValidator>());
+        services.TryAddSingleton<PriceTable>();
+        services.TryAddSingleton<RecipientTimeZones>();
+        services.TryAddSingleton<OptOutService>();
+        services.TryAddSingleton<IOptOutService>(sp => sp.GetRequiredService<OptOutService>());
+        services.TryAddSingleton<SegmentLimitGuard>();
+        services.TryAddSingleton<CountryAllowListGuard>();
+        services.TryAddSingleton<OptOutGuard>();
+        services.TryAddSingleton<PrefixVelocityGuard>();
+        services.TryAddSingleton<PumpingRiskGuard>();
+        services.TryAddSingleton<QuietHoursGuard>();
+        services.TryAddSingleton<SpendLimitGuard>();
+        services.TryAddSingleton(sp => new SendGuardPipeline(
+            [
+                sp.GetRequiredService<SegmentLimitGuard>(),
+                sp.GetRequiredService<CountryAllowListGuard>(),
+                sp.GetRequiredService<OptOutGuard>(),
+                sp.GetRequiredService<PrefixVelocityGuard>(),
+                sp.GetRequiredService<PumpingRiskGuard>(),
+                sp.GetRequiredService<QuietHoursGuard>(),
+                sp.GetRequiredService<SpendLimitGuard>(),
+            ],
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SendGuardPipeline>>()));
+        services.TryAddSingleton<LookupUsageFlusher>();
+        services.TryAddSingleton<ISmsReportService, SmsReportService>();
     }
 
     private sealed class PhoneHubMarker;

@@ -17,7 +17,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSq
     // config, so a config is always one row and one query.
     private const string Columns =
         "c.id, c.group_id, c.name, c.is_active, c.provider, c.settings::text AS settings, c.lookup_enabled, c.lookup_cache_days, c.test_mode, " +
-        "c.fallback_config_id, c.send_rate, c.account_send_rate, " +
+        "c.fallback_config_id, c.send_rate, c.account_send_rate, c.guards::text AS guards, " +
         "(c.credentials IS NOT NULL) AS has_credentials, c.created, c.modified, " +
         "(SELECT json_agg(json_build_array(i.kind, i.value))::text FROM {schema}.phone_config_identities i WHERE i.config_id = c.id) AS identities";
 
@@ -58,16 +58,16 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSq
 
     internal const string InsertSql = """
         INSERT INTO {schema}.phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode,
-            fallback_config_id, send_rate, account_send_rate, created, modified)
+            fallback_config_id, send_rate, account_send_rate, guards, created, modified)
         VALUES (@group_id, @name, @is_active, @provider, CAST(@settings AS jsonb), @lookup_enabled, @lookup_cache_days, @test_mode,
-            @fallback_config_id, @send_rate, @account_send_rate, @created, @modified)
+            @fallback_config_id, @send_rate, @account_send_rate, CAST(@guards AS jsonb), @created, @modified)
         RETURNING id;
         """;
 
     internal const string UpdateSql = """
         UPDATE {schema}.phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider, settings = CAST(@settings AS jsonb),
             lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode,
-            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, modified = @modified
+            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, guards = CAST(@guards AS jsonb), modified = @modified
         WHERE id = @id
         RETURNING id;
         """;
@@ -251,6 +251,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSq
         public long? fallback_config_id { get; set; }
         public double? send_rate { get; set; }
         public double? account_send_rate { get; set; }
+        public string? guards { get; set; }
         public bool has_credentials { get; set; }
         public DateTimeOffset created { get; set; }
         public DateTimeOffset modified { get; set; }
@@ -270,6 +271,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSq
             fallback_config_id = c.FallbackConfigId,
             send_rate = c.SendRate,
             account_send_rate = c.AccountSendRate,
+            guards = GuardsToDb(c.Guards),
             created = ToDb(c.Created),
             modified = ToDb(c.Modified),
         };
@@ -289,6 +291,7 @@ internal sealed class PostgreSqlPhoneConfigStore : IPhoneConfigStore, IPostgreSq
             FallbackConfigId = fallback_config_id,
             SendRate = send_rate,
             AccountSendRate = account_send_rate,
+            Guards = GuardsFromDb(guards),
             HasCredentials = has_credentials,
             Created = created,
             Modified = modified,

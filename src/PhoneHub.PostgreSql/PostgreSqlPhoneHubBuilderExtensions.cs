@@ -82,6 +82,8 @@ public static class PostgreSqlPhoneHubBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IPhoneNumberStore, PostgreSqlPhoneNumberStore>());
         services.Replace(ServiceDescriptor.Singleton<ISmsStore, PostgreSqlSmsStore>());
         services.Replace(ServiceDescriptor.Singleton<IPhoneConfigStore, PostgreSqlPhoneConfigStore>());
+        services.Replace(ServiceDescriptor.Singleton<IOptOutStore, PostgreSqlOptOutStore>());
+        services.Replace(ServiceDescriptor.Singleton<ISmsUsageStore, PostgreSqlUsageStore>());
         return builder;
     }
 }

@@ -17,17 +17,17 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
     private const string Columns =
         "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
-        "send_at, attempts, idempotency_key, batch_id";
+        "send_at, attempts, idempotency_key, batch_id, country, price_estimated, quiet_hours_exempt";
 
     private const string InsertColumns =
         "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
-        "send_at, attempts, idempotency_key, batch_id";
+        "send_at, attempts, idempotency_key, batch_id, country, price_estimated, quiet_hours_exempt";
 
     private const string InsertValues =
         "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_account, @provider_message_id, " +
         "@error_code, @error_message, CAST(@metadata AS jsonb), @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified, " +
-        "@send_at, @attempts, @idempotency_key, @batch_id";
+        "@send_at, @attempts, @idempotency_key, @batch_id, @country, @price_estimated, @quiet_hours_exempt";
 
     // Inserts return only the new id: every other column holds exactly the value bound (times already cut to
     // microseconds), so the stored message is the bound row.
@@ -43,7 +43,7 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
     internal const string UpdateSql = $$"""
         UPDATE {schema}.sms_messages SET status = @status, provider = @provider, provider_account = @provider_account, provider_message_id = @provider_message_id,
             from_number = @from_number, error_code = @error_code, error_message = @error_message, segments = @segments,
-            price = @price, price_unit = @price_unit, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
+            price = @price, price_unit = @price_unit, price_estimated = @price_estimated, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
         WHERE id = @id
         RETURNING {{Columns}};
         """;
@@ -57,8 +57,9 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
             error_message = coalesce(@error_message, error_message),
             sent_at = CASE WHEN sent_at IS NULL AND @marks_sent THEN @at ELSE sent_at END,
             delivered_at = CASE WHEN @marks_delivered THEN @at ELSE delivered_at END,
-            price = coalesce(price, @price),
-            price_unit = CASE WHEN price IS NULL AND @price IS NOT NULL THEN @price_unit ELSE price_unit END,
+            price = CASE WHEN @price IS NOT NULL AND (price IS NULL OR price_estimated) THEN @price ELSE price END,
+            price_unit = CASE WHEN @price IS NOT NULL AND (price IS NULL OR price_estimated) THEN @price_unit ELSE price_unit END,
+            price_estimated = CASE WHEN @price IS NOT NULL THEN false ELSE price_estimated END,
             modified = @at
         WHERE provider = @provider AND provider_message_id = @provider_message_id AND status = ANY(@earlier)
         RETURNING {{Columns}};
@@ -147,7 +148,7 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
         UPDATE {schema}.sms_messages SET status = @status, provider = @provider, provider_account = @provider_account,
             provider_message_id = @provider_message_id, config_id = @config_id, from_number = @from_number,
             error_code = @error_code, error_message = @error_message, segments = @segments, price = @price, price_unit = @price_unit,
-            sent_at = @sent_at, modified = @modified,
+            price_estimated = @price_estimated, sent_at = @sent_at, modified = @modified,
             due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
         WHERE id = @id AND attempt_token = @token
         RETURNING {{Columns}};
@@ -160,6 +161,22 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
             error_code = @error_code, error_message = @error_message, modified = @now,
             lease_owner = NULL, lease_until = NULL, call_started_at = NULL
         WHERE id = @id AND attempt_token = @token AND call_started_at IS NOT NULL
+        RETURNING {{Columns}};
+        """;
+
+    // A guard deferred the message before its provider call: it waits again, unclaimed, until the due time.
+    internal const string DeferSql = $$"""
+        UPDATE {schema}.sms_messages SET due_at = @due_at, send_at = @due_at, status = 'scheduled',
+            error_code = @error_code, error_message = @error_message, modified = @now,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner AND call_started_at IS NULL AND due_at IS NOT NULL
+        RETURNING {{Columns}};
+        """;
+
+    // A provider's price replaces an estimate or nothing, never another reported price.
+    internal const string SetPriceSql = $$"""
+        UPDATE {schema}.sms_messages SET price = @price, price_unit = @price_unit, price_estimated = false, modified = @now
+        WHERE id = @id AND (price IS NULL OR price_estimated)
         RETURNING {{Columns}};
         """;
 
@@ -222,6 +239,8 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
     private readonly string _completeAttempt;
     private readonly string _release;
     private readonly string _cancel;
+    private readonly string _defer;
+    private readonly string _setPrice;
     private readonly string _resolveLapsed;
     private readonly string _nextDue;
     private readonly string _insertBatch;
@@ -250,6 +269,8 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
         _completeAttempt = database.Qualify(CompleteAttemptSql);
         _release = database.Qualify(ReleaseSql);
         _cancel = database.Qualify(CancelSql);
+        _defer = database.Qualify(DeferSql);
+        _setPrice = database.Qualify(SetPriceSql);
         _resolveLapsed = database.Qualify(ResolveLapsedSql);
         _nextDue = database.Qualify(NextDueSql);
         _insertBatch = database.Qualify(InsertBatchSql);
@@ -474,10 +495,29 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
             row.segments,
             row.price,
             row.price_unit,
+            row.price_estimated,
             row.sent_at,
             row.modified,
         }, cancellationToken);
     }
+
+    public Task<SmsMessage?> DeferAsync(long messageId, string owner, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(release);
+        return WriteOneAsync(_defer, new
+        {
+            id = messageId,
+            owner,
+            due_at = ToDb(release.DueAt),
+            now = ToDb(now),
+            error_code = release.ErrorCode,
+            error_message = release.ErrorMessage,
+        }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> SetPriceAsync(long messageId, decimal price, string? priceUnit, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteOneAsync(_setPrice, new { id = messageId, price, price_unit = priceUnit, now = ToDb(now) }, cancellationToken);
 
     public Task<SmsMessage?> ReleaseAsync(long messageId, string attemptToken, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -653,6 +693,9 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
         public int attempts { get; set; }
         public string? idempotency_key { get; set; }
         public long? batch_id { get; set; }
+        public string? country { get; set; }
+        public bool price_estimated { get; set; }
+        public bool quiet_hours_exempt { get; set; }
 
         public static Row From(SmsMessage m)
         {
@@ -691,6 +734,9 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
             attempts = m.Attempts;
             idempotency_key = m.IdempotencyKey;
             batch_id = m.BatchId;
+            country = m.Country;
+            price_estimated = m.PriceIsEstimate && m.Price is not null;
+            quiet_hours_exempt = m.QuietHoursExempt;
         }
 
         public SmsMessage ToModel() => new()
@@ -723,13 +769,16 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
             Attempts = attempts,
             IdempotencyKey = idempotency_key,
             BatchId = batch_id,
+            Country = country,
+            PriceIsEstimate = price_estimated,
+            QuietHoursExempt = quiet_hours_exempt,
         };
     }
 
     /// <summary>A row with its pipeline columns, for inserts.</summary>
     private sealed class EnqueueRow : Row
     {
-        public DateTimeOffset due_at { get; set; }
+        public DateTimeOffset? due_at { get; set; }
         public string? request_hash { get; set; }
         public string? lease_owner { get; set; }
         public DateTimeOffset? lease_until { get; set; }
@@ -740,7 +789,8 @@ internal sealed class PostgreSqlSmsStore : ISmsStore, IPostgreSqlStore
         {
             var row = new EnqueueRow();
             row.Fill(item.Message);
-            row.due_at = ToDb(item.DueAt);
+            // A message the guards refused is final as stored: no due time, so no dispatcher ever claims it.
+            row.due_at = item.Message.Status.IsFinal() ? null : ToDb(item.DueAt);
             row.request_hash = item.RequestHash;
             if (item.Attempt is { } attempt)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
+using PhoneHub.Guards;
 
 namespace PhoneHub.Stores.PostgreSql;
 
@@ -35,6 +36,18 @@ internal static class PostgreSqlValues
 
     public static int ClampLimit(int limit) => Math.Clamp(limit, 1, 500);
 
+    /// <summary>A config's guard settings as JSON; the defaults as NULL, so configs that change nothing store nothing.</summary>
+    public static string? GuardsToDb(SendGuardSettings? guards) =>
+        guards is null || guards == SendGuardSettings.Default ? null : JsonSerializer.Serialize(guards, PostgreSqlGuardsJsonContext.Default.SendGuardSettings);
+
+    public static SendGuardSettings GuardsFromDb(string? value) =>
+        value is null ? SendGuardSettings.Default : JsonSerializer.Deserialize(value, PostgreSqlGuardsJsonContext.Default.SendGuardSettings) ?? SendGuardSettings.Default;
+
+    /// <summary>A group as the opt-out tables key it: '' for no group (group names are never empty).</summary>
+    public static string GroupKey(string? group) => group ?? "";
+
+    public static string? GroupFromKey(string key) => key.Length == 0 ? null : key;
+
     /// <summary>Whether <paramref name="ex"/> is a unique violation (SQLSTATE 23505) of the index named <paramref name="index"/>.</summary>
     public static bool IsUniqueViolation(PostgresException ex, string index) =>
         ex.SqlState == PostgresErrorCodes.UniqueViolation && string.Equals(ex.ConstraintName, index, StringComparison.Ordinal);
@@ -44,3 +57,8 @@ internal static class PostgreSqlValues
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<List<string>>))]
 internal sealed partial class PostgreSqlJsonContext : JsonSerializerContext;
+
+/// <summary>Guard settings in the phone_configs.guards column: snake_case, enums by name (the SQLite store's format too).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SendGuardSettings))]
+internal sealed partial class PostgreSqlGuardsJsonContext : JsonSerializerContext;

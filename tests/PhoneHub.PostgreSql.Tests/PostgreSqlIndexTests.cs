@@ -39,14 +39,28 @@ public class PostgreSqlIndexTests
         yield return Case("due messages claimed by a dispatcher", PostgreSqlSmsStore.ClaimDueSql, new { owner = "host-a", now = T0, lease_until = T0.AddMinutes(5), limit = 64 }, "ix_sms_messages_due");
         yield return QueuedCase("one message claimed", PostgreSqlSmsStore.ClaimOneSql, new { id = 1L, owner = "host-a", now = T0, lease_until = T0.AddMinutes(5) }, "sms_messages_pkey");
         yield return QueuedCase("call started", PostgreSqlSmsStore.StartAttemptSql, new { id = 1L, owner = "host-a", token = "t", now = T0, lease_until = T0.AddMinutes(5) }, "sms_messages_pkey");
-        yield return QueuedCase("call completed", PostgreSqlSmsStore.CompleteAttemptSql, new { id = 1L, token = "t", status = "sent", provider = "twilio", provider_account = "AC1", provider_message_id = "SM1", config_id = 1L, from_number = "+14155550100", error_code = (string?)null, error_message = (string?)null, segments = 1, price = (decimal?)null, price_unit = (string?)null, sent_at = T0, modified = T0 }, "sms_messages_pkey");
+        yield return QueuedCase("call completed", PostgreSqlSmsStore.CompleteAttemptSql, new { id = 1L, token = "t", status = "sent", provider = "twilio", provider_account = "AC1", provider_message_id = "SM1", config_id = 1L, from_number = "+14155550100", error_code = (string?)null, error_message = (string?)null, segments = 1, price = (decimal?)null, price_unit = (string?)null, price_estimated = false, sent_at = T0, modified = T0 }, "sms_messages_pkey");
         yield return QueuedCase("call released to the queue", PostgreSqlSmsStore.ReleaseSql, new { id = 1L, token = "t", due_at = T0, now = T0, config_id = (long?)null, provider = (string?)null, provider_account = (string?)null, error_code = (string?)null, error_message = (string?)null }, "sms_messages_pkey");
+        yield return QueuedCase("deferred by a guard", PostgreSqlSmsStore.DeferSql, new { id = 1L, owner = "host-a", due_at = T0, now = T0, error_code = "quiet_hours", error_message = "x" }, "sms_messages_pkey");
+        yield return QueuedCase("provider price set", PostgreSqlSmsStore.SetPriceSql, new { id = 1L, price = -0.0079m, price_unit = "USD", now = T0 }, "sms_messages_pkey");
         yield return QueuedCase("cancel", PostgreSqlSmsStore.CancelSql, new { id = 1L, now = T0 }, "sms_messages_pkey");
         yield return Case("lapsed calls resolved", PostgreSqlSmsStore.ResolveLapsedSql, new { now = T0, error_code = "outcome_unknown", error_message = "x" }, "ix_sms_messages_in_flight");
         yield return Case("next due time, unclaimed", PostgreSqlSmsStore.NextDueSql, new { }, "ix_sms_messages_due");
         yield return Case("next due time, claims lapsing", PostgreSqlSmsStore.NextDueSql, new { }, "ix_sms_messages_claimed");
         yield return Case("batch by id", PostgreSqlSmsStore.SelectBatchSql, new { id = 1L }, "sms_batches_pkey");
         yield return Case("a batch's counts by status", PostgreSqlSmsStore.BatchCountsSql, new { id = 1L }, "ix_sms_messages_batch");
+
+        yield return Case("opted-out numbers of a send", PostgreSqlOptOutStore.FindSql, new { groups = new[] { "acme", "" }, numbers = new[] { "+14155551234" } }, "sms_opt_outs_pkey");
+        yield return Case("opt-in", PostgreSqlOptOutStore.RemoveSql, new { group_key = "acme", phone_number = "+14155551234" }, "sms_opt_outs_pkey");
+        yield return Case("a group's opt-outs, newest first", First(PostgreSqlOptOutStore.ListSql), new { group_key = "acme", phone_number = (string?)null, limit = 50, offset = 0 }, "ix_sms_opt_outs_group_created");
+        yield return Case("a group's opt-out changes, newest first", First(PostgreSqlOptOutStore.ListChangesSql), new { group_key = "acme", phone_number = (string?)null, limit = 50, offset = 0 }, "ix_sms_opt_out_changes_number");
+        yield return Case("a number's opt-out changes", First(PostgreSqlOptOutStore.ListChangesSql), new { group_key = "acme", phone_number = "+14155551234", limit = 50, offset = 0 }, "ix_sms_opt_out_changes_number");
+        // Planned on the queue (every row without a group, a third of them in flight), as a spend check before a call sees it.
+        yield return QueuedCase("spend of a group, sent in the period", PostgreSqlUsageStore.SpendSql, new { group_id = (string?)null, since = T0 }, "ix_sms_messages_group_sent");
+        yield return QueuedCase("spend of a group, calls in flight", PostgreSqlUsageStore.SpendSql, new { group_id = (string?)null, since = T0 }, "ix_sms_messages_in_flight");
+        yield return QueuedCase("message report of a group", PostgreSqlUsageStore.GroupUsageSql, new { group_id = "acme", from = T0, to = T0.AddDays(1) }, "ix_sms_messages_group_created");
+        yield return Case("message report of every group", PostgreSqlUsageStore.AllUsageSql, new { from = T0, to = T0.AddDays(1) }, "ix_sms_messages_created");
+        yield return Case("lookup report", PostgreSqlUsageStore.LookupsSql, new { from = new DateTime(2026, 3, 1), to = new DateTime(2026, 3, 31) }, "lookup_usage_pkey");
 
         yield return Case("config by id", PostgreSqlPhoneConfigStore.SelectByIdSql, new { id = 1L }, "phone_configs_pkey");
         yield return Case("config identities", PostgreSqlPhoneConfigStore.SelectByIdSql, new { id = 1L }, "phone_config_identities_pkey");
@@ -56,7 +70,7 @@ public class PostgreSqlIndexTests
         yield return Case("deactivate the group's others", PostgreSqlPhoneConfigStore.DeactivateOthersSql, new { group_id = "acme", modified = T0, id = 1L }, "ux_phone_configs_active");
         yield return Case("release identities", PostgreSqlPhoneConfigStore.ReleaseIdentitiesSql, new { ids = new[] { 1L } }, "phone_config_identities_pkey");
         yield return Case("replace identities", PostgreSqlPhoneConfigStore.DeleteIdentitiesSql, new { id = 1L }, "phone_config_identities_pkey");
-        yield return Case("config update", PostgreSqlPhoneConfigStore.UpdateSql, new { id = 1L, group_id = "acme", name = "n", is_active = true, provider = "twilio", settings = "{}", lookup_enabled = true, lookup_cache_days = 30, test_mode = false, fallback_config_id = (long?)null, send_rate = (double?)null, account_send_rate = (double?)null, modified = T0 }, "phone_configs_pkey");
+        yield return Case("config update", PostgreSqlPhoneConfigStore.UpdateSql, new { id = 1L, group_id = "acme", name = "n", is_active = true, provider = "twilio", settings = "{}", lookup_enabled = true, lookup_cache_days = 30, test_mode = false, fallback_config_id = (long?)null, send_rate = (double?)null, account_send_rate = (double?)null, guards = (string?)null, modified = T0 }, "phone_configs_pkey");
         yield return Case("config delete", PostgreSqlPhoneConfigStore.DeleteSql, new { id = 1L }, "phone_configs_pkey");
         yield return Case("credentials", PostgreSqlPhoneConfigStore.GetCredentialsSql, new { id = 1L }, "phone_configs_pkey");
     }

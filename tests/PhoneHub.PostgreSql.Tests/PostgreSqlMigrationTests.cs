@@ -11,7 +11,7 @@ namespace PhoneHub.PostgreSql.Tests;
 /// <summary>The versioned migrations: where they put things, how often they run, and what they refuse.</summary>
 public class PostgreSqlMigrationTests
 {
-    private static readonly string[] Tables = ["phone_config_identities", "phone_configs", "phone_numbers", "phonehub_schema_version", "sms_batches", "sms_messages", "sms_status_reports"];
+    private static readonly string[] Tables = ["lookup_usage", "phone_config_identities", "phone_configs", "phone_numbers", "phonehub_schema_version", "sms_batches", "sms_messages", "sms_opt_out_changes", "sms_opt_outs", "sms_status_reports"];
 
     private readonly List<TempPostgresSchema> _schemas = [];
 

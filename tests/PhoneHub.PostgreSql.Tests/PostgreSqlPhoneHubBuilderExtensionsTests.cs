@@ -46,6 +46,8 @@ public class PostgreSqlPhoneHubBuilderExtensionsTests
         Assert.That(provider.GetRequiredService<IPhoneNumberStore>(), Is.InstanceOf<PostgreSqlPhoneNumberStore>());
         Assert.That(provider.GetRequiredService<ISmsStore>(), Is.InstanceOf<PostgreSqlSmsStore>());
         Assert.That(provider.GetRequiredService<IPhoneConfigStore>(), Is.InstanceOf<PostgreSqlPhoneConfigStore>());
+        Assert.That(provider.GetRequiredService<IOptOutStore>(), Is.InstanceOf<PostgreSqlOptOutStore>());
+        Assert.That(provider.GetRequiredService<ISmsUsageStore>(), Is.InstanceOf<PostgreSqlUsageStore>());
         Assert.That(provider.GetRequiredService<IPhoneHubMigrator>(), Is.SameAs(provider.GetRequiredService<PostgreSqlDatabase>()));
         Assert.That(provider.GetRequiredService<IPhoneHub>(), Is.Not.Null, "no mix of store families to refuse");
     }
@@ -75,6 +77,8 @@ public class PostgreSqlPhoneHubBuilderExtensionsTests
         builder.Services.AddSingleton<IPhoneNumberStore, PostgreSqlPhoneNumberStore>();
         builder.Services.AddSingleton<ISmsStore, PostgreSqlSmsStore>();
         builder.Services.AddSingleton<IPhoneConfigStore, PostgreSqlPhoneConfigStore>();
+        builder.Services.AddSingleton<IOptOutStore, PostgreSqlOptOutStore>();
+        builder.Services.AddSingleton<ISmsUsageStore, PostgreSqlUsageStore>();
         using var host = builder.Build();
 
         var ex = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync())!;
@@ -209,6 +213,16 @@ public class PostgreSqlPhoneHubBuilderExtensionsTests
                 Assert.That(stored.Body, Is.EqualTo("hello from PostgreSQL"));
                 Assert.That(stored.IsTest, Is.True);
                 Assert.That(SmsStatuses.TryParse(stored.Status, out var status) && status == sent.Status, Is.True);
+            }
+
+            // The guards' stores are PostgreSQL's too: an opt-out is kept there and refuses the next send to the number.
+            Assert.That(await hub.OptOuts.OptOutAsync("+14155550000"), Is.True);
+            var refused = await hub.SendSmsAsync("+14155550000", "after STOP");
+            Assert.That((refused.Status, refused.ErrorCode), Is.EqualTo((SmsStatus.Failed, "opted_out")));
+            await using (var connection = await schema.DataSource.OpenConnectionAsync())
+            {
+                Assert.That(await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM {schema.Quoted}.sms_opt_outs WHERE phone_number = '+14155550000'"), Is.EqualTo(1));
+                Assert.That(await connection.ExecuteScalarAsync<string>($"SELECT error_code FROM {schema.Quoted}.sms_messages WHERE id = @id", new { id = refused.Id }), Is.EqualTo("opted_out"));
             }
         }
         finally

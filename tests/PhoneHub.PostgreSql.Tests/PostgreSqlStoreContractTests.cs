@@ -21,6 +21,8 @@ public class PostgreSqlStoreContractTests : StoreContractTests
         Numbers = new PostgreSqlPhoneNumberStore(_schema.Database);
         Messages = new PostgreSqlSmsStore(_schema.Database);
         Configs = new PostgreSqlPhoneConfigStore(_schema.Database);
+        OptOuts = new PostgreSqlOptOutStore(_schema.Database);
+        Usage = new PostgreSqlUsageStore(_schema.Database);
     }
 
     protected override async Task DestroyStoresAsync()

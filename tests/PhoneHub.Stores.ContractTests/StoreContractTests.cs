@@ -19,6 +19,10 @@ public abstract partial class StoreContractTests
 
     protected IPhoneConfigStore Configs { get; set; } = null!;
 
+    protected IOptOutStore OptOuts { get; set; } = null!;
+
+    protected ISmsUsageStore Usage { get; set; } = null!;
+
     /// <summary>Creates the stores on a fresh, empty database or schema of this test's own, ready for use.</summary>
     protected abstract Task CreateStoresAsync();
 

@@ -1,3 +1,4 @@
+using PhoneHub.Guards;
 using PhoneHub.Providers;
 
 namespace PhoneHub.Configuration;
@@ -60,6 +61,13 @@ public sealed record PhoneConfig
 
     /// <summary>The most segments per second sent through this config's provider account in all (every sender together); none by default.</summary>
     public double? AccountSendRate { get; init; }
+
+    /// <summary>
+    /// The rules this config's sends go through: opt-out replies, quiet hours, smart encoding and the segment ceiling,
+    /// the SMS-pumping guard (allowed countries, prefix velocity, pumping risk) and the group's spend limits. By default
+    /// opt-outs are honoured and every country is allowed; the rest is off.
+    /// </summary>
+    public SendGuardSettings Guards { get; init; } = SendGuardSettings.Default;
 
     /// <summary>When on, nothing is sent to a provider: messages are recorded and marked as test messages.</summary>
     public bool TestMode { get; init; }

@@ -302,9 +302,11 @@ internal sealed class PhoneConfigService(
             settings = settingsValidator.ValidateSettings(definition, config.Settings, sends, options.Value.DefaultRegion, errors.Add);
         }
 
+        var guards = Guards.SendGuardSettingsValidator.Validate(config.Guards, options.Value.MaxBodyLength, errors.Add);
         errors.ThrowIfAny();
         return config with
         {
+            Guards = guards,
             Name = config.Name.Trim(),
             Provider = definition!.Name,
             Settings = settings,

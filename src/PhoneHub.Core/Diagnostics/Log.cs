@@ -110,6 +110,26 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Warning, "Connection test of config {ConfigId} ({Provider}) failed: {ErrorCode}.")]
     public static partial void ConnectionTestFailed(ILogger logger, long configId, string provider, string errorCode);
 
+    [LoggerMessage(70, LogLevel.Information, "Send guards refused message {MessageId} ({Reason}) before the {Stage} step, config {ConfigId}; no provider was called.")]
+    public static partial void GuardBlocked(ILogger logger, long messageId, string reason, string stage, long configId);
+
+    [LoggerMessage(71, LogLevel.Information, "Send guards deferred message {MessageId} ({Reason}) at the {Stage} step until {Until}.")]
+    public static partial void GuardDeferred(ILogger logger, long messageId, string reason, string stage, DateTimeOffset until);
+
+    [LoggerMessage(72, LogLevel.Warning, "The pumping-risk lookup for config {ConfigId} failed; the send goes without a score.")]
+    public static partial void PumpingRiskUnavailable(ILogger logger, Exception exception, long configId);
+
+    [LoggerMessage(73, LogLevel.Information, "A number {Change} for group {Group} ({Source} {Detail}).")]
+    public static partial void OptOutChanged(ILogger logger, string change, string? group, string source, string? detail);
+
+    [LoggerMessage(74, LogLevel.Error, "The provider refused message {MessageId} because its recipient opted out, but the opt-out list could not be updated.")]
+    public static partial void OptOutNotRecorded(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(75, LogLevel.Warning, "The provider's price of message {MessageId} could not be fetched; its estimate stands.")]
+    public static partial void PriceFetchFailed(ILogger logger, Exception exception, long messageId);
+
+    [LoggerMessage(76, LogLevel.Warning, "Lookup counts could not be stored for the lookup report; they are kept and retried.")]
+    public static partial void LookupUsageFlushFailed(ILogger logger, Exception exception);
     [LoggerMessage(60, LogLevel.Warning, "The send queue could not be sampled for the queue metrics; the last sample is kept.")]
     public static partial void QueueSampleFailed(ILogger logger, Exception exception);
 

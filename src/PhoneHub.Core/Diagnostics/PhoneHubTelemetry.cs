@@ -113,9 +113,9 @@ public static class PhoneHubTelemetry
 /// own (the queue gauges) create them from this meter; the ASP.NET Core package gets the same meter from the same
 /// <see cref="IMeterFactory"/> for the webhook instruments.
 /// </summary>
-internal sealed class PhoneHubMetrics
+internal sealed class PhoneHubMetrics : IDisposable
 {
-    public PhoneHubMetrics(IMeterFactory? meterFactory = null)
+    public PhoneHubMetrics(IMeterFactory? meterFactory = null, TimeProvider? time = null)
     {
         var meter = meterFactory?.Create(PhoneHubTelemetry.MeterName) ?? new Meter(PhoneHubTelemetry.MeterName);
         Meter = meter;
@@ -130,6 +130,9 @@ internal sealed class PhoneHubMetrics
         VerificationsApproved = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationsApproved, "{verification}", "Verifications approved, by country and prefix.");
         VerificationChecks = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationChecks, "{check}", "Verification checks, by reason.");
         VerificationsRefused = meter.CreateCounter<long>(PhoneHubTelemetry.VerificationsRefused, "{verification}", "Verification starts refused, by reason.");
+
+        // The lookup report counts what this counter measures, from the moment it exists.
+        LookupUsage = new Reports.LookupUsageCounter(LookupRequests, time);
     }
 
     /// <summary>The PhoneHub meter of this container.</summary>
@@ -148,6 +151,11 @@ internal sealed class PhoneHubMetrics
     public Histogram<double> LookupDuration { get; }
 
     public Histogram<double> SendDuration { get; }
+
+    /// <summary>This process's lookup counts per day and source, for the lookup report.</summary>
+    public Reports.LookupUsageCounter LookupUsage { get; }
+
+    public void Dispose() => LookupUsage.Dispose();
 
     public Counter<long> VerificationsStarted { get; }
 

@@ -35,6 +35,9 @@ internal sealed class PhoneHubStartup(IServiceProvider services, IOptions<PhoneH
             await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Lookup counts are stored for the lookup report from the start.
+        _ = services.GetService<Reports.LookupUsageFlusher>();
+
         if (services.GetService<ICredentialProtector>() is AesGcmCredentialProtector { IsAvailable: false } protector)
         {
             Log.EncryptionKeyMissing(logger, protector.KeySettings);
@@ -56,6 +59,8 @@ internal static class StoreRegistration
             (nameof(IPhoneNumberStore), services.GetService<IPhoneNumberStore>()),
             (nameof(ISmsStore), services.GetService<ISmsStore>()),
             (nameof(IPhoneConfigStore), services.GetService<IPhoneConfigStore>()),
+            (nameof(IOptOutStore), services.GetService<IOptOutStore>()),
+            (nameof(ISmsUsageStore), services.GetService<ISmsUsageStore>()),
         };
         Validate(stores, services.GetService<IPhoneHubMigrator>());
     }
@@ -72,7 +77,7 @@ internal static class StoreRegistration
             var from = string.Join(", ", present.Select(s => $"{s.Name} from {Describe(s.Store!)}"));
             throw new InvalidOperationException(
                 $"PhoneHub's stores are mixed: {from}, so data would be split across two databases. Register every PhoneHub " +
-                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore) with your implementation, or use one store " +
+                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore, IOptOutStore, ISmsUsageStore) with your implementation, or use one store " +
                 "package's builder method (.UseSqlite(...), .UsePostgreSql(...)) and no other store registration.");
         }
 

@@ -12,6 +12,9 @@ public interface ISmsService
     /// sender, recorded as started before the provider call, failed over to the config's fallback when the provider
     /// proves it did not send. Provider failures do not throw: the message has status <c>failed</c> and says why. A
     /// request with a <see cref="SendSmsRequest.SendAt"/> in the future is only scheduled (returned as <c>scheduled</c>).
+    /// The send guards run first: a refused send is returned (and stored) as <c>failed</c> with a reason code from
+    /// <see cref="Guards.GuardReasons"/> and no provider is called; a deferred one (quiet hours, a spend limit that
+    /// waits) is returned as <c>scheduled</c> with the reason.
     /// </summary>
     /// <param name="request">What to send.</param>
     /// <param name="group">The sending group; <see langword="null"/> uses the system default config.</param>
@@ -29,6 +32,8 @@ public interface ISmsService
     /// Validates and stores a message (<c>queued</c>, or <c>scheduled</c> with a future <see cref="SendSmsRequest.SendAt"/>)
     /// and returns at once; a dispatcher sends it when due (the background one in a generic host, or
     /// <see cref="DispatchDueAsync"/>). With an idempotency key, a repeated request returns the first message and sends nothing.
+    /// The enqueue-time guards run first (see <see cref="SendAsync"/>); opt-out, quiet hours and the spend limit are
+    /// checked again before the provider call.
     /// </summary>
     /// <param name="request">What to send.</param>
     /// <param name="group">The sending group.</param>
@@ -52,6 +57,19 @@ public interface ISmsService
     /// <returns>The batch, the enqueued message ids and the rejected rows.</returns>
     /// <exception cref="Configuration.PhoneConfigNotFoundException">No config applies.</exception>
     Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How a body would be sent through the config that applies to <paramref name="group"/>: encoding (GSM-7 or UCS-2),
+    /// characters, segments, the per-segment limit, the estimated price, and what smart encoding changes (applied when
+    /// the config has it on). Sends nothing and stores nothing; the counts are the ones a send records.
+    /// </summary>
+    /// <param name="request">The body, and optionally the recipient and sender (for the price).</param>
+    /// <param name="group">The group whose config applies; without one, the defaults.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The preview.</returns>
+    /// <exception cref="PhoneHubValidationException">The body is missing or too long.</exception>
+    /// <exception cref="Normalization.InvalidPhoneNumberException">The recipient is not a valid number.</exception>
+    Task<Guards.Segments.SmsPreview> PreviewAsync(Guards.Segments.SmsPreviewRequest request, string? group = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Enqueues many rows as one batch, where some rows may already be known to be invalid (for example a CSV line whose

@@ -60,6 +60,18 @@ public sealed record SmsMessage
     /// <summary>The currency of <see cref="Price"/> (for example <c>USD</c>).</summary>
     public string? PriceUnit { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="Price"/> is PhoneHub's estimate from the price table (<c>PhoneHub:Guards:Prices</c>) rather than
+    /// what the provider charged: set when the message is stored, replaced when the provider reports its price.
+    /// </summary>
+    public bool PriceIsEstimate { get; init; }
+
+    /// <summary>The region (ISO 3166-1) of the recipient of an outbound message or the sender of an inbound one, when it is a phone number.</summary>
+    public string? Country { get; init; }
+
+    /// <summary>Whether the message may go outside the config's quiet hours (see <see cref="SendSmsRequest.QuietHoursExempt"/>; replies to inbound messages are).</summary>
+    public bool QuietHoursExempt { get; init; }
+
     /// <summary>Whether the message was handled in test mode (no provider was called).</summary>
     public bool IsTest { get; init; }
 

@@ -6,6 +6,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
+using PhoneHub.Guards;
+using PhoneHub.Guards.OptOuts;
+using PhoneHub.Guards.Pumping;
+using PhoneHub.Guards.Segments;
+using PhoneHub.Guards.Spend;
 using PhoneHub.Messaging.Dispatch;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
@@ -13,9 +18,16 @@ using PhoneHub.Stores;
 
 namespace PhoneHub.Messaging;
 
-/// <summary>The default <see cref="ISmsService"/>: every send is stored first and goes through <see cref="SmsDispatcher"/>.</summary>
+/// <summary>
+/// The default <see cref="ISmsService"/>: every send goes through the send guards (<see cref="SendGuardPipeline"/>), is
+/// stored first, and goes through <see cref="SmsDispatcher"/>.
+/// </summary>
 internal sealed class SmsService(
     ISmsStore store,
+    SendGuardPipeline guards,
+    PriceTable prices,
+    CountryAllowListGuard countries,
+    OptOutService optOuts,
     IPhoneConfigService configs,
     IServiceScopeFactory scopes,
     ProviderRegistry providers,
@@ -37,31 +49,16 @@ internal sealed class SmsService(
         ArgumentNullException.ThrowIfNull(request);
         var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
         var prepared = Prepare(request, config, group, user, batchId: null, time.GetUtcNow());
-        if (prepared.DueAt > time.GetUtcNow())
-        {
-            return await EnqueuePreparedAsync(prepared, request, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Sent now, by this caller: paced first, then stored already claimed with its provider call started, so no
-        // dispatcher takes it and a crash from here on is resolved as "outcome unknown", never as a second send.
-        await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
-        var attempt = dispatcher.NewAttempt();
-        var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
-        var message = Idempotent(result, prepared, request);
-        if (!result.Created)
-        {
-            return message;
-        }
-
-        Log.MessageQueued(logger, message.Id, message.Provider ?? config.Provider);
-        return await dispatcher.ExecuteAsync(message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
+        return await SendPreparedAsync(prepared, config, request, optOutConfirmation: false, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SmsMessage> EnqueueAsync(SendSmsRequest request, string? group = null, string? user = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var config = await configs.ResolveAsync(group, cancellationToken).ConfigureAwait(false);
-        return await EnqueuePreparedAsync(Prepare(request, config, group, user, batchId: null, time.GetUtcNow()), request, cancellationToken).ConfigureAwait(false);
+        var prepared = Prepare(request, config, group, user, batchId: null, time.GetUtcNow());
+        var decision = await guards.BeforeEnqueueAsync(new GuardContext(prepared.Message, config, prepared.Message.Created, prepared.DueAt), cancellationToken).ConfigureAwait(false);
+        return await EnqueuePreparedAsync(Apply(prepared, decision), request, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<SmsBulkResult> SendManyAsync(IEnumerable<SendSmsRequest> requests, string? group = null, string? user = null, CancellationToken cancellationToken = default)
@@ -109,7 +106,17 @@ internal sealed class SmsService(
         var ids = new List<long>(accepted.Count);
         foreach (var chunk in accepted.Chunk(EnqueueChunkSize))
         {
-            var items = chunk.Select(a => new SmsEnqueue(a.Prepared.Message with { BatchId = batch.Id }, a.Prepared.DueAt, a.Prepared.Hash)).ToList();
+            // The guards decide per row (a refused row is stored as failed with its reason, a deferred one as scheduled),
+            // reading the opt-out list once per chunk.
+            var contexts = chunk.Select(a => new GuardContext(a.Prepared.Message, config, now, a.Prepared.DueAt)).ToList();
+            var decisions = await guards.BeforeEnqueueManyAsync(contexts, cancellationToken).ConfigureAwait(false);
+            var items = new List<SmsEnqueue>(chunk.Length);
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                var row = Apply(chunk[j].Prepared, decisions[j]);
+                items.Add(new SmsEnqueue(row.Message with { BatchId = batch.Id }, row.DueAt, row.Hash));
+            }
+
             var results = await store.EnqueueManyAsync(items, cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < results.Count; j++)
             {
@@ -191,6 +198,7 @@ internal sealed class SmsService(
             ProviderMessageId = incoming.ProviderMessageId,
             Metadata = incoming.Metadata,
             Segments = SmsEncoding.CountSegments(incoming.Body),
+            Country = normalizer.TryNormalize(from, out var fromNumber, null) ? normalizer.Parse(fromNumber, null).RegionCode : null,
             IsTest = false,
             Created = now,
             Modified = now,
@@ -205,8 +213,39 @@ internal sealed class SmsService(
         metrics.SmsReceived.Add(1, new KeyValuePair<string, object?>("phonehub.provider", incoming.Provider));
         Log.InboundStored(logger, message.Id, incoming.Provider, message.Group);
 
-        // Only the delivery that stored the message reaches the host: a retry must not trigger a second reply.
-        var reply = await InvokeInboundHandlerAsync(message, cancellationToken).ConfigureAwait(false);
+        // Opt-out keywords update the list at once; their confirmation (or the help text) is the reply, unless the
+        // provider answers them itself.
+        var keyword = OptOutKeywords.Classify(message.Body, out var word);
+        string? keywordReply = null;
+        if (keyword != OptOutKeyword.None && config is not null && normalizer.TryNormalize(message.From, out var keywordSender, region))
+        {
+            var actor = "message:" + message.Id.ToString(CultureInfo.InvariantCulture);
+            var settings = config.Guards.OptOut;
+            switch (keyword)
+            {
+                case OptOutKeyword.OptOut:
+                    await optOuts.ApplyAsync(message.Group, keywordSender, OptOutAction.OptOut, OptOutSource.Keyword, word, actor, cancellationToken).ConfigureAwait(false);
+                    keywordReply = settings.OptOutReply;
+                    break;
+                case OptOutKeyword.OptIn:
+                    await optOuts.ApplyAsync(message.Group, keywordSender, OptOutAction.OptIn, OptOutSource.Keyword, word, actor, cancellationToken).ConfigureAwait(false);
+                    keywordReply = settings.OptInReply;
+                    break;
+                default:
+                    keywordReply = settings.HelpReply;
+                    break;
+            }
+
+            if (settings.ProviderSendsReplies)
+            {
+                keywordReply = null;
+            }
+        }
+
+        // Only the delivery that stored the message reaches the host: a retry must not trigger a second reply. A
+        // keyword gets the keyword's reply only, never the host's as well.
+        var handlerReply = await InvokeInboundHandlerAsync(message, cancellationToken).ConfigureAwait(false);
+        var reply = keyword != OptOutKeyword.None && config is not null ? keywordReply : handlerReply;
         if (string.IsNullOrEmpty(reply))
         {
             return new IncomingSmsResult(message, true);
@@ -220,15 +259,18 @@ internal sealed class SmsService(
             return new IncomingSmsResult(message, true);
         }
 
+        var replyRequest = new SendSmsRequest { To = replyTo, Body = reply, From = config.Holds(ProviderIdentityKinds.PhoneNumber, message.To) ? message.To : null };
+        var confirmation = keyword == OptOutKeyword.OptOut;
         if (incoming.ReplyByProvider)
         {
-            return new IncomingSmsResult(message, true) { Reply = reply };
+            // The provider delivers this reply itself (TwiML), so it is not stored; the guards still decide whether it goes.
+            return new IncomingSmsResult(message, true) { Reply = await ProviderReplyAllowedAsync(config, replyRequest, confirmation, message.Id, cancellationToken).ConfigureAwait(false) ? reply : null };
         }
 
         SmsMessage? sent = null;
         try
         {
-            sent = await SendThroughAsync(config, new SendSmsRequest { To = replyTo, Body = reply, From = config.Holds(ProviderIdentityKinds.PhoneNumber, message.To) ? message.To : null }, cancellationToken).ConfigureAwait(false);
+            sent = await SendThroughAsync(config, replyRequest, confirmation, cancellationToken).ConfigureAwait(false);
         }
         catch (PhoneHubException ex)
         {
@@ -270,21 +312,148 @@ internal sealed class SmsService(
 
     public Task<Page<SmsMessage>> ListAsync(SmsQuery query, CancellationToken cancellationToken = default) => store.ListAsync(query, cancellationToken);
 
-    // A reply goes through the config that received the message (not the group's active one).
-    private async Task<SmsMessage> SendThroughAsync(PhoneConfig config, SendSmsRequest request, CancellationToken cancellationToken)
+    public async Task<SmsPreview> PreviewAsync(SmsPreviewRequest request, string? group = null, CancellationToken cancellationToken = default)
     {
-        var prepared = Prepare(request, config, config.Group, user: null, batchId: null, time.GetUtcNow());
-        await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
-        var attempt = dispatcher.NewAttempt();
-        var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
-        return await dispatcher.ExecuteAsync(result.Message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Body is null || request.Body.Length > options.Value.MaxBodyLength)
+        {
+            throw new PhoneHubValidationException("body", $"A body of at most {options.Value.MaxBodyLength} characters is required.");
+        }
+
+        var region = options.Value.DefaultRegion;
+        string? country = null;
+        if (!string.IsNullOrWhiteSpace(request.To))
+        {
+            country = normalizer.Parse(normalizer.Normalize(request.To, region), null).RegionCode;
+        }
+
+        var config = await configs.TryResolveAsync(group, cancellationToken).ConfigureAwait(false);
+        var smart = SmartEncoding.Apply(request.Body);
+        var enabled = config?.Guards.Segments.SmartEncoding == true;
+        var body = enabled ? smart.Body : request.Body;
+        var measure = SmsEncoding.Measure(body);
+        var sender = string.IsNullOrWhiteSpace(request.From)
+            ? config is null ? null : providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings)
+            : request.From;
+        var price = prices.Estimate(country ?? (config is null ? region.ToUpperInvariant() : countries.HomeCountry(config)), sender, measure.Segments);
+        return new SmsPreview
+        {
+            Body = body,
+            Encoding = measure.CharacterSet,
+            Characters = SmsPreview.CountCharacters(body),
+            Units = measure.Units,
+            Segments = measure.Segments,
+            PerSegmentLimit = measure.PerSegmentLimit,
+            EstimatedPrice = price,
+            Currency = price is null ? null : prices.Currency,
+            SmartEncodingEnabled = enabled,
+            SmartEncodingChanges = smart.Changes,
+            Original = SmsEncoding.Measure(request.Body),
+            WithSmartEncoding = SmsEncoding.Measure(smart.Body),
+            MaxSegments = config?.Guards.Segments.MaxSegments,
+        };
     }
+
+    // A reply goes through the config that received the message (not the group's active one); it is not held to quiet
+    // hours (the recipient has just written), and the confirmation of an opt-out still reaches the opted-out number.
+    private Task<SmsMessage> SendThroughAsync(PhoneConfig config, SendSmsRequest request, bool optOutConfirmation, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(request with { QuietHoursExempt = true }, config, config.Group, user: null, batchId: null, time.GetUtcNow());
+        return SendPreparedAsync(prepared, config, request, optOutConfirmation, cancellationToken);
+    }
+
+    private async Task<bool> ProviderReplyAllowedAsync(PhoneConfig config, SendSmsRequest request, bool optOutConfirmation, long inboundId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var prepared = Prepare(request with { QuietHoursExempt = true }, config, config.Group, user: null, batchId: null, time.GetUtcNow());
+            var decision = await guards.BeforeEnqueueAsync(new GuardContext(prepared.Message, config, prepared.Message.Created, prepared.DueAt) { OptOutConfirmation = optOutConfirmation }, cancellationToken).ConfigureAwait(false);
+            if (decision.Allowed)
+            {
+                return true;
+            }
+
+            Log.InboundReplyNotSent(logger, inboundId, "the send guards refused it (" + decision.Reason + ")");
+        }
+        catch (PhoneHubException ex)
+        {
+            Log.InboundReplyFailed(logger, ex, inboundId);
+        }
+
+        return false;
+    }
+
+    // The guards first: a refused message is stored as failed (never reaching a provider), a deferred one as
+    // scheduled. Sent now, by this caller: the spend limit, then pacing, then stored already claimed with its provider
+    // call started, so no dispatcher takes it and a crash from here on is resolved as "outcome unknown", never as a
+    // second send.
+    private async Task<SmsMessage> SendPreparedAsync(Prepared prepared, PhoneConfig config, SendSmsRequest request, bool optOutConfirmation, CancellationToken cancellationToken)
+    {
+        var now = prepared.Message.Created;
+        var context = new GuardContext(prepared.Message, config, now, prepared.DueAt) { OptOutConfirmation = optOutConfirmation };
+        var decision = await guards.BeforeEnqueueAsync(context, cancellationToken).ConfigureAwait(false);
+        if (decision.Allowed && prepared.DueAt <= now)
+        {
+            decision = await guards.BeforeDispatchAsync(context, checkedAtEnqueue: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!decision.Allowed || prepared.DueAt > now)
+        {
+            return await EnqueuePreparedAsync(Apply(prepared, decision), request, cancellationToken).ConfigureAwait(false);
+        }
+
+        SmsEnqueueResult result;
+        SmsAttempt attempt;
+        try
+        {
+            await dispatcher.PaceAsync(config, prepared.Message.From, prepared.Message.Segments, cancellationToken).ConfigureAwait(false);
+            attempt = dispatcher.NewAttempt();
+            result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash) { Attempt = attempt }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The call is recorded as started (its cost is in the store now), or will not happen.
+            context.Reservation?.Dispose();
+        }
+
+        var message = Idempotent(result, prepared, request);
+        if (!result.Created)
+        {
+            return message;
+        }
+
+        Log.MessageQueued(logger, message.Id, message.Provider ?? config.Provider);
+        return await dispatcher.ExecuteAsync(message, attempt, started: true, dispatcher.Options.InlineThrottleRetries, cancellationToken).ConfigureAwait(false);
+    }
+
+    // What a guard decided becomes the stored message: refused (final, never dispatched, costs nothing) or deferred.
+    private static Prepared Apply(Prepared prepared, GuardDecision decision) => decision.Verdict switch
+    {
+        GuardVerdict.Block => prepared with
+        {
+            Message = prepared.Message with
+            {
+                Status = SmsStatus.Failed,
+                ErrorCode = decision.Reason,
+                ErrorMessage = decision.Detail,
+                Price = null,
+                PriceUnit = null,
+                PriceIsEstimate = false,
+            },
+        },
+        GuardVerdict.Defer => prepared with
+        {
+            DueAt = decision.Until,
+            Message = prepared.Message with { Status = SmsStatus.Scheduled, SendAt = decision.Until, ErrorCode = decision.Reason, ErrorMessage = decision.Detail },
+        },
+        _ => prepared,
+    };
 
     private async Task<SmsMessage> EnqueuePreparedAsync(Prepared prepared, SendSmsRequest request, CancellationToken cancellationToken)
     {
         var result = await store.EnqueueAsync(new SmsEnqueue(prepared.Message, prepared.DueAt, prepared.Hash), cancellationToken).ConfigureAwait(false);
         var message = Idempotent(result, prepared, request);
-        if (result.Created)
+        if (result.Created && !message.Status.IsFinal())
         {
             Log.MessageQueued(logger, message.Id, message.Provider ?? "");
             dispatcher.Signal();
@@ -316,6 +485,14 @@ internal sealed class SmsService(
         var provider = providers.GetSender(config);
         var sender = from ?? definition?.DefaultSender(config.Settings);
         var dueAt = request.SendAt is { } sendAt && sendAt > now ? sendAt : now;
+
+        // The stored body is what is sent: with smart encoding, the look-alikes replaced (when that makes it GSM-7).
+        var body = config.Guards.Segments.SmartEncoding ? SmartEncoding.Apply(request.Body).Body : request.Body;
+        var segments = SmsEncoding.CountSegments(body);
+        var country = normalizer.Parse(to, null).RegionCode;
+
+        // Test mode costs nothing; otherwise the estimate stands until the provider says what it charged.
+        var price = config.TestMode ? null : prices.Estimate(country, sender, segments);
         var message = new SmsMessage
         {
             Group = group,
@@ -324,13 +501,18 @@ internal sealed class SmsService(
             Direction = SmsDirection.Outbound,
             From = sender,
             To = to,
-            Body = request.Body,
+            Body = body,
             MediaUrls = media,
             Status = dueAt > now ? SmsStatus.Scheduled : SmsStatus.Queued,
             Provider = provider.Name,
             ProviderAccount = config.Account,
             Metadata = request.Metadata,
-            Segments = SmsEncoding.CountSegments(request.Body),
+            Segments = segments,
+            Price = price,
+            PriceUnit = price is null ? null : prices.Currency,
+            PriceIsEstimate = price is not null,
+            Country = country,
+            QuietHoursExempt = request.QuietHoursExempt,
             IsTest = config.TestMode,
             SendAt = dueAt > now ? dueAt : null,
             IdempotencyKey = request.IdempotencyKey,
@@ -338,7 +520,7 @@ internal sealed class SmsService(
             Created = now,
             Modified = now,
         };
-        return new Prepared(message, dueAt, request.IdempotencyKey is null ? null : Hash(message, request.SendAt));
+        return new Prepared(message, dueAt, request.IdempotencyKey is null ? null : Hash(message with { Body = request.Body }, request.SendAt));
     }
 
     // What makes two requests "the same" for an idempotency key: recipient, text, sender, media, schedule, metadata.

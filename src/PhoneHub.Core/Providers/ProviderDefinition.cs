@@ -77,6 +77,12 @@ public sealed class ProviderDefinition
     public Action<ProviderSettingsValidation>? Rules { get; }
 
     /// <summary>
+    /// The provider's error codes that mean "the recipient opted out" (Twilio <c>21610</c>, SNS <c>OptedOut</c>): a send
+    /// refused with one, or a status report carrying one, adds the recipient to the group's opt-out list.
+    /// </summary>
+    public IReadOnlySet<string> OptOutErrorCodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The URL schemes (lower case) the provider takes media from, checked on every send before the message is stored.
     /// Default <c>http</c> and <c>https</c>; a provider that fetches media from elsewhere declares its own (AWS End User
     /// Messaging takes <c>s3</c> only).

@@ -30,13 +30,22 @@ public interface ISmsStore
     /// <summary>
     /// Moves the message with the report's provider id to the reported status only when that is a forward move (see
     /// <see cref="SmsStatuses.CanMoveTo"/>); atomic, so concurrent out-of-order reports cannot move it backwards. A reported
-    /// price is recorded when the message has none.
+    /// price is recorded when the message has none or only an estimate.
     /// </summary>
     /// <param name="report">The report.</param>
     /// <param name="at">When the report was received.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns><see cref="StatusUpdateOutcome.Updated"/>, <see cref="StatusUpdateOutcome.Ignored"/> or <see cref="StatusUpdateOutcome.NotFound"/>, and the message as stored afterwards (null when unknown).</returns>
     Task<(StatusUpdateOutcome Outcome, SmsMessage? Message)> AdvanceStatusAsync(SmsStatusReport report, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the price a provider charged for a message, replacing an estimate (or no price); a reported price is never replaced.</summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="price">The amount as the provider reports it.</param>
+    /// <param name="priceUnit">The currency.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message as stored afterwards, or <see langword="null"/> when it does not exist or already has a reported price.</returns>
+    Task<SmsMessage?> SetPriceAsync(long messageId, decimal price, string? priceUnit, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps a report for a provider id no message has yet, until the send that will store that id completes.</summary>
     /// <param name="report">The report.</param>
@@ -60,7 +69,8 @@ public interface ISmsStore
 
     /// <summary>
     /// Stores a message for sending. With an idempotency key, the first message of the group with that key wins, also
-    /// under concurrent calls: the others get it back with <c>Created = false</c> (and its stored request hash).
+    /// under concurrent calls: the others get it back with <c>Created = false</c> (and its stored request hash). A message
+    /// already final (<c>failed</c>: a send the guards refused) is stored as it is and never dispatched.
     /// </summary>
     /// <param name="item">What to store.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -115,6 +125,19 @@ public interface ISmsStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The message, or <see langword="null"/> when the call does not own it.</returns>
     Task<SmsMessage?> ReleaseAsync(long messageId, string attemptToken, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts a message this owner claimed, whose provider call has not started, back to wait until <paramref name="release"/>'s
+    /// due time (a send guard deferred it: quiet hours, a spend limit): <c>scheduled</c>, with the reason in its error
+    /// fields and the due time as its send time; the claim ends.
+    /// </summary>
+    /// <param name="messageId">The message.</param>
+    /// <param name="owner">The claimant.</param>
+    /// <param name="release">When it may go, and why (<see cref="SmsRelease.ConfigId"/> and the provider fields are ignored).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The message, or <see langword="null"/> when the owner does not hold it (or its call started).</returns>
+    Task<SmsMessage?> DeferAsync(long messageId, string owner, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Claims one message, when it is waiting and not claimed (an inline send picking its message up again after a failover).</summary>
     /// <param name="messageId">The message.</param>

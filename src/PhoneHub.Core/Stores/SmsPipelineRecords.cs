@@ -3,8 +3,8 @@ using PhoneHub.Messaging;
 namespace PhoneHub.Stores;
 
 /// <summary>A message to store for sending (see <see cref="ISmsStore.EnqueueAsync"/>).</summary>
-/// <param name="Message">The message, <c>queued</c> or <c>scheduled</c>.</param>
-/// <param name="DueAt">When a dispatcher may send it.</param>
+/// <param name="Message">The message, <c>queued</c> or <c>scheduled</c>; or <c>failed</c> when the send guards refused it (stored, never dispatched).</param>
+/// <param name="DueAt">When a dispatcher may send it (ignored for a failed message).</param>
 /// <param name="RequestHash">A hash of the request, compared when the idempotency key is used again.</param>
 public sealed record SmsEnqueue(SmsMessage Message, DateTimeOffset DueAt, string? RequestHash = null)
 {

@@ -51,6 +51,8 @@ public class StartupTests
         builder.Services.AddSingleton(Substitute.For<ISmsStore>());
         builder.Services.AddSingleton(Substitute.For<IPhoneNumberStore>());
         builder.Services.AddSingleton(Substitute.For<IPhoneConfigStore>());
+        builder.Services.AddSingleton(Substitute.For<IOptOutStore>());
+        builder.Services.AddSingleton(Substitute.For<ISmsUsageStore>());
         using var host = builder.Build();
 
         await host.StartAsync();

@@ -22,6 +22,8 @@ public class SqliteStoreContractTests : StoreContractTests
         Numbers = new SqlitePhoneNumberStore(_db.Database);
         Messages = new SqliteSmsStore(_db.Database);
         Configs = new SqlitePhoneConfigStore(_db.Database);
+        OptOuts = new SqliteOptOutStore(_db.Database);
+        Usage = new SqliteUsageStore(_db.Database);
         return Task.CompletedTask;
     }
 

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
+using PhoneHub.Guards;
+using PhoneHub.Guards.OptOuts;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
 using PhoneHub.Security;
@@ -30,6 +32,8 @@ internal sealed class SmsDispatcher : IDisposable
     public const string SealedBodyUnreadable = "sealed_body_unreadable";
 
     private readonly ISmsStore _store;
+    private readonly SendGuardPipeline _guards;
+    private readonly OptOutService _optOuts;
     private readonly IPhoneConfigService _configs;
     private readonly ProviderRegistry _providers;
     private readonly SenderPacing _pacing;
@@ -45,6 +49,8 @@ internal sealed class SmsDispatcher : IDisposable
 
     public SmsDispatcher(
         ISmsStore store,
+        SendGuardPipeline guards,
+        OptOutService optOuts,
         IPhoneConfigService configs,
         ProviderRegistry providers,
         SenderPacing pacing,
@@ -57,6 +63,8 @@ internal sealed class SmsDispatcher : IDisposable
         ILogger<SmsDispatcher> logger)
     {
         _store = store;
+        _guards = guards;
+        _optOuts = optOuts;
         _configs = configs;
         _providers = providers;
         _pacing = pacing;
@@ -233,9 +241,35 @@ internal sealed class SmsDispatcher : IDisposable
             var sender = explicitSender ? message.From : _providers.FindDefinition(config.Provider)?.DefaultSender(config.Settings);
             if (!started)
             {
-                await PaceAsync(config, sender, message.Segments, cancellationToken).ConfigureAwait(false);
-                attempt = attempt with { LeaseUntil = _time.GetUtcNow() + _options.LeaseDuration };
-                var claimed = await _store.StartAttemptAsync(message.Id, attempt, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                // The message may have waited since it was stored: opt-out, quiet hours and the spend limit decide again.
+                var now = _time.GetUtcNow();
+                var guard = new GuardContext(message, config, now, now);
+                var decision = await _guards.BeforeDispatchAsync(guard, checkedAtEnqueue: false, cancellationToken).ConfigureAwait(false);
+                if (decision.Verdict == GuardVerdict.Block)
+                {
+                    return await FailAsync(message with { Price = null, PriceUnit = null, PriceIsEstimate = false }, attempt, started: false, decision.Reason!, decision.Detail!, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (decision.Verdict == GuardVerdict.Defer)
+                {
+                    var deferred = await _store.DeferAsync(message.Id, attempt.Owner, new SmsRelease(decision.Until) { ErrorCode = decision.Reason, ErrorMessage = decision.Detail }, now, CancellationToken.None).ConfigureAwait(false);
+                    Signal();
+                    return deferred ?? await _store.GetAsync(message.Id, CancellationToken.None).ConfigureAwait(false) ?? message;
+                }
+
+                SmsMessage? claimed;
+                try
+                {
+                    await PaceAsync(config, sender, message.Segments, cancellationToken).ConfigureAwait(false);
+                    attempt = attempt with { LeaseUntil = _time.GetUtcNow() + _options.LeaseDuration };
+                    claimed = await _store.StartAttemptAsync(message.Id, attempt, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // The call is recorded as started (its cost is in the store now), or will not happen.
+                    guard.Reservation?.Dispose();
+                }
+
                 if (claimed is null)
                 {
                     // The claim lapsed while waiting (another dispatcher may hold the message now): leave it be.
@@ -254,6 +288,11 @@ internal sealed class SmsDispatcher : IDisposable
             }
 
             var failure = outcome.Failure!;
+            if (_providers.FindDefinition(provider.Name)?.OptOutErrorCodes.Contains(failure.ErrorCode) == true)
+            {
+                await RecordProviderOptOutAsync(message, provider.Name, failure.ErrorCode).ConfigureAwait(false);
+            }
+
             if (failure.Throttled)
             {
                 // Not taken by the provider: the sender slows down and the message goes again after the pause.
@@ -314,6 +353,20 @@ internal sealed class SmsDispatcher : IDisposable
         }
     }
 
+    // The provider says the recipient opted out there: the group's list learns it, so the next send is refused here.
+    private async Task RecordProviderOptOutAsync(SmsMessage message, string provider, string errorCode)
+    {
+        try
+        {
+            await _optOuts.ApplyAsync(message.Group, message.To, OptOutAction.OptOut, OptOutSource.Provider, provider + " " + errorCode,
+                "message:" + message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.OptOutNotRecorded(_logger, ex, message.Id);
+        }
+    }
+
     private async Task<SmsMessage?> ReclaimAsync(long messageId, SmsAttempt attempt, CancellationToken cancellationToken) =>
         await _store.ClaimAsync(messageId, attempt.Owner, _time.GetUtcNow(), _time.GetUtcNow() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
 
@@ -343,8 +396,11 @@ internal sealed class SmsDispatcher : IDisposable
                 ProviderMessageId = result.ProviderMessageId,
                 From = result.From ?? sender ?? message.From,
                 Segments = result.Segments ?? message.Segments,
-                Price = result.Price,
-                PriceUnit = result.PriceUnit,
+
+                // The provider's price when it gives one; otherwise the estimate stands until it reports one.
+                Price = result.Price ?? (message.PriceIsEstimate ? message.Price : null),
+                PriceUnit = result.Price is null ? (message.PriceIsEstimate ? message.PriceUnit : null) : result.PriceUnit,
+                PriceIsEstimate = result.Price is null && message.PriceIsEstimate && message.Price is not null,
                 ErrorCode = result.ErrorCode,
                 ErrorMessage = result.ErrorMessage,
                 SentAt = result.Status is SmsStatus.Failed or SmsStatus.Canceled ? null : sentAt,
@@ -426,6 +482,16 @@ internal sealed class SmsDispatcher : IDisposable
 
     public void Dispose() => _work.Dispose();
 
-    private SmsMessage Failed(SmsMessage message, string code, string text) =>
-        message with { Status = SmsStatus.Failed, ErrorCode = code, ErrorMessage = text, Modified = _time.GetUtcNow() };
+    // A failed send costs nothing, unless its outcome is unknown (the provider may have taken and charged it): an
+    // estimate is dropped, a price the provider reported is kept.
+    private SmsMessage Failed(SmsMessage message, string code, string text) => message with
+    {
+        Status = SmsStatus.Failed,
+        ErrorCode = code,
+        ErrorMessage = text,
+        Price = message.PriceIsEstimate && code != OutcomeUnknown ? null : message.Price,
+        PriceUnit = message.PriceIsEstimate && code != OutcomeUnknown ? null : message.PriceUnit,
+        PriceIsEstimate = message.PriceIsEstimate && code == OutcomeUnknown,
+        Modified = _time.GetUtcNow(),
+    };
 }

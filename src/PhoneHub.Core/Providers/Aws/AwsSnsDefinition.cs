@@ -55,7 +55,11 @@ public static partial class AwsSnsDefinition
             {
                 validation.AddError(Region, "An AWS config that sends needs a region.");
             }
-        });
+        })
+    {
+        // SNS refuses a Publish to a number that opted out of the account's messages with OptedOut.
+        OptOutErrorCodes = new HashSet<string>(StringComparer.Ordinal) { "OptedOut" },
+    };
 
     // Shared with the other AWS provider (aws-sms), whose configs take the same regions and topics.
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$")]

@@ -130,5 +130,9 @@ public static class AwsSmsDefinition
         MediaUrlSchemes = ["s3"],
         SenderPattern = AwsSmsLimits.OriginationIdentityPattern(),
         SenderPatternDescription = "a sender ID, pool ID, phone number ID or ARN (1 to 256 letters, digits and _ : / + -)",
+
+        // SendTextMessage refuses a number on the config's opt-out list with ConflictException
+        // DESTINATION_PHONE_NUMBER_OPTED_OUT, mapped to this code.
+        OptOutErrorCodes = new HashSet<string>(StringComparer.Ordinal) { AwsSmsErrorCodes.OptedOut },
     };
 }

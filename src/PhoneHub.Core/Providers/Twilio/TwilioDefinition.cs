@@ -72,7 +72,11 @@ public static partial class TwilioDefinition
             {
                 validation.AddError(FromNumber, "A Twilio config that sends needs a from number or a messaging service SID.");
             }
-        });
+        })
+    {
+        // "Attempt to send to unsubscribed recipient": the number replied STOP to this sender.
+        OptOutErrorCodes = new HashSet<string>(StringComparer.Ordinal) { "21610" },
+    };
 
     [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
     private static partial Regex AccountSidPattern();

@@ -22,7 +22,7 @@ internal sealed partial class TwilioProvider(
     IHttpClientFactory httpClients,
     IOptions<TwilioOptions> options,
     IProviderCallbackUrls callbacks,
-    ILogger<TwilioProvider> logger) : ISmsProvider, IPhoneLookupProvider
+    ILogger<TwilioProvider> logger) : ISmsProvider, IPhoneLookupProvider, IPumpingRiskProvider, ISmsPriceProvider
 {
     private const string ApiVersion = "2010-04-01";
 
@@ -165,6 +165,69 @@ internal sealed partial class TwilioProvider(
         }
 
         return result;
+    }
+
+    /// <summary>Lookup v2 with <c>Fields=sms_pumping_risk</c> (a paid package of its own, so not part of the shared lookup).</summary>
+    public async Task<PumpingRiskScore> GetPumpingRiskAsync(string e164, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(e164);
+        ArgumentNullException.ThrowIfNull(context);
+        var auth = ResolveAuth(context, out var authError) ?? throw new TwilioLookupException(authError!.Value.Code, authError.Value.Message);
+        using var httpRequest = new HttpRequestMessage(HttpMethod.Get, Combine(options.Value.LookupsBaseUrl, "v2/PhoneNumbers/" + Uri.EscapeDataString(e164) + "?Fields=sms_pumping_risk"));
+        auth.Apply(httpRequest);
+        var (statusCode, body, failure) = await GetAsync(TwilioHttpClientNames.Lookups, httpRequest, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw new TwilioLookupException(TwilioLookupErrorCodes.Unreachable, "Twilio Lookup could not be reached or did not answer in time.", innerException: failure);
+        }
+
+        var status = (int)statusCode;
+        if (status is < 200 or > 299)
+        {
+            throw new TwilioLookupException(status == 429 ? TwilioLookupErrorCodes.Throttled : TwilioLookupErrorCodes.ProviderError,
+                "Twilio Lookup (sms_pumping_risk) failed: " + DescribeRefusal(status, TryReadError(body)), statusCode);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (!document.RootElement.TryGetProperty("sms_pumping_risk", out var risk) || risk.ValueKind != JsonValueKind.Object)
+            {
+                return new PumpingRiskScore(null);
+            }
+
+            return new PumpingRiskScore(GetInt(risk, "sms_pumping_risk_score"))
+            {
+                NumberBlocked = GetBool(risk, "number_blocked") == true,
+                CarrierRiskCategory = GetString(risk, "carrier_risk_category"),
+            };
+        }
+        catch (JsonException ex)
+        {
+            throw new TwilioLookupException(TwilioLookupErrorCodes.InvalidResponse, "Twilio Lookup answered with a body that is not JSON.", statusCode, innerException: ex);
+        }
+    }
+
+    /// <summary>Fetches a message (<c>GET .../Messages/{Sid}.json</c>) for the price Twilio set once it priced it.</summary>
+    public async Task<SmsProviderPrice?> GetPriceAsync(string providerMessageId, ProviderContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerMessageId);
+        ArgumentNullException.ThrowIfNull(context);
+        var auth = ResolveAuth(context, out _);
+        if (auth is null)
+        {
+            return null;
+        }
+
+        using var httpRequest = new HttpRequestMessage(HttpMethod.Get, ApiUrl($"Accounts/{Uri.EscapeDataString(auth.AccountSid)}/Messages/{Uri.EscapeDataString(providerMessageId)}.json"));
+        auth.Apply(httpRequest);
+        var (statusCode, body, failure) = await GetAsync(TwilioHttpClientNames.Api, httpRequest, cancellationToken).ConfigureAwait(false);
+        if (failure is not null || (int)statusCode is < 200 or > 299)
+        {
+            return null;
+        }
+
+        return TryReadMessage(body) is { Price: { } price } message ? new SmsProviderPrice(price, message.PriceUnit) : null;
     }
 
     public async Task<ConnectionTestResult> TestConnectionAsync(ProviderContext context, CancellationToken cancellationToken = default)

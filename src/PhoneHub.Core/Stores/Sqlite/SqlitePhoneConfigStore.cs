@@ -15,7 +15,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
     // config, so a config is always one row and one query.
     private const string Columns =
         "c.id, c.group_id, c.name, c.is_active, c.provider, c.settings, c.lookup_enabled, c.lookup_cache_days, c.test_mode, " +
-        "c.fallback_config_id, c.send_rate, c.account_send_rate, " +
+        "c.fallback_config_id, c.send_rate, c.account_send_rate, c.guards, " +
         "(c.credentials IS NOT NULL) AS has_credentials, c.created, c.modified, " +
         "(SELECT json_group_array(json_array(i.kind, i.value)) FROM phone_config_identities i WHERE i.config_id = c.id) AS identities";
 
@@ -52,16 +52,16 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
 
     private const string Insert = """
         INSERT INTO phone_configs (group_id, name, is_active, provider, settings, lookup_enabled, lookup_cache_days, test_mode,
-            fallback_config_id, send_rate, account_send_rate, created, modified)
+            fallback_config_id, send_rate, account_send_rate, guards, created, modified)
         VALUES (@group_id, @name, @is_active, @provider, @settings, @lookup_enabled, @lookup_cache_days, @test_mode,
-            @fallback_config_id, @send_rate, @account_send_rate, @created, @modified)
+            @fallback_config_id, @send_rate, @account_send_rate, @guards, @created, @modified)
         RETURNING id;
         """;
 
     private const string Update = """
         UPDATE phone_configs SET group_id = @group_id, name = @name, is_active = @is_active, provider = @provider, settings = @settings,
             lookup_enabled = @lookup_enabled, lookup_cache_days = @lookup_cache_days, test_mode = @test_mode,
-            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, modified = @modified
+            fallback_config_id = @fallback_config_id, send_rate = @send_rate, account_send_rate = @account_send_rate, guards = @guards, modified = @modified
         WHERE id = @id
         RETURNING id;
         """;
@@ -195,6 +195,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
         public long? fallback_config_id { get; set; }
         public double? send_rate { get; set; }
         public double? account_send_rate { get; set; }
+        public string? guards { get; set; }
         public long has_credentials { get; set; }
         public long created { get; set; }
         public long modified { get; set; }
@@ -214,6 +215,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             fallback_config_id = c.FallbackConfigId,
             send_rate = c.SendRate,
             account_send_rate = c.AccountSendRate,
+            guards = GuardsToDb(c.Guards),
             created = ToDb(c.Created),
             modified = ToDb(c.Modified),
         };
@@ -233,6 +235,7 @@ internal sealed class SqlitePhoneConfigStore(SqliteDatabase database) : IPhoneCo
             FallbackConfigId = fallback_config_id,
             SendRate = send_rate,
             AccountSendRate = account_send_rate,
+            Guards = GuardsFromDb(guards),
             HasCredentials = has_credentials != 0,
             Created = FromDb(created),
             Modified = FromDb(modified),

@@ -60,6 +60,8 @@ public static class SqlitePhoneHubBuilderExtensions
         Add<IPhoneNumberStore, SqlitePhoneNumberStore>(services, replace);
         Add<ISmsStore, SqliteSmsStore>(services, replace);
         Add<IPhoneConfigStore, SqlitePhoneConfigStore>(services, replace);
+        Add<IOptOutStore, SqliteOptOutStore>(services, replace);
+        Add<ISmsUsageStore, SqliteUsageStore>(services, replace);
         Add<PhoneHub.Verification.IVerificationStore, SqliteVerificationStore>(services, replace);
     }
 

@@ -246,5 +246,50 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_verification_sends_number ON verification_sends (ifnull(group_id, ''), phone_number, sent_at);
         """,
+
+        // 5: the send guards. Each config's rules as one JSON document; per message the recipient's country, whether its
+        // price is an estimate, and whether it may go in quiet hours; the opt-out lists and their history; lookup counts
+        // per day for the lookup report.
+        """
+        ALTER TABLE phone_configs ADD COLUMN guards TEXT;
+
+        ALTER TABLE sms_messages ADD COLUMN country TEXT;
+        ALTER TABLE sms_messages ADD COLUMN price_estimated INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sms_messages ADD COLUMN quiet_hours_exempt INTEGER NOT NULL DEFAULT 0;
+        -- Spend limits add up what a group's messages cost by when they were sent.
+        CREATE INDEX ix_sms_messages_group_sent ON sms_messages (group_id, sent_at) WHERE sent_at IS NOT NULL;
+
+        -- One list per group; '' is "no group" (group names are never empty), so the key has no NULL in it.
+        CREATE TABLE sms_opt_outs (
+            group_key    TEXT    NOT NULL,
+            phone_number TEXT    NOT NULL,
+            created      INTEGER NOT NULL,
+            source       TEXT    NOT NULL,
+            detail       TEXT,
+            actor        TEXT,
+            PRIMARY KEY (group_key, phone_number)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sms_opt_out_changes (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            group_key    TEXT    NOT NULL,
+            phone_number TEXT    NOT NULL,
+            action       TEXT    NOT NULL,
+            source       TEXT    NOT NULL,
+            detail       TEXT,
+            actor        TEXT,
+            at           INTEGER NOT NULL
+        );
+        CREATE INDEX ix_sms_opt_out_changes_group ON sms_opt_out_changes (group_key, id);
+        CREATE INDEX ix_sms_opt_out_changes_number ON sms_opt_out_changes (group_key, phone_number, id);
+
+        -- Days are days since the Unix epoch (UTC).
+        CREATE TABLE lookup_usage (
+            day    INTEGER NOT NULL,
+            source TEXT    NOT NULL,
+            count  INTEGER NOT NULL,
+            PRIMARY KEY (day, source)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

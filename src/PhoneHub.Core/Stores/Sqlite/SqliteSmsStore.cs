@@ -12,17 +12,17 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private const string Columns =
         "id, group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
-        "send_at, attempts, idempotency_key, batch_id";
+        "send_at, attempts, idempotency_key, batch_id, country, price_estimated, quiet_hours_exempt";
 
     private const string InsertColumns =
         "group_id, user_id, config_id, direction, from_number, to_number, body, media_urls, status, provider, provider_account, provider_message_id, " +
         "error_code, error_message, metadata, segments, price, price_unit, is_test, created, sent_at, delivered_at, modified, " +
-        "send_at, attempts, idempotency_key, batch_id";
+        "send_at, attempts, idempotency_key, batch_id, country, price_estimated, quiet_hours_exempt";
 
     private const string InsertValues =
         "@group_id, @user_id, @config_id, @direction, @from_number, @to_number, @body, @media_urls, @status, @provider, @provider_account, @provider_message_id, " +
         "@error_code, @error_message, @metadata, @segments, @price, @price_unit, @is_test, @created, @sent_at, @delivered_at, @modified, " +
-        "@send_at, @attempts, @idempotency_key, @batch_id";
+        "@send_at, @attempts, @idempotency_key, @batch_id, @country, @price_estimated, @quiet_hours_exempt";
 
     // Inserts return only the new id: every other column holds exactly the value bound, so the stored message is the
     // bound row read back through the same conversions, without the cost of selecting and mapping 23 columns.
@@ -72,7 +72,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         UPDATE sms_messages SET status = @status, provider = @provider, provider_account = @provider_account,
             provider_message_id = @provider_message_id, config_id = @config_id, from_number = @from_number,
             error_code = @error_code, error_message = @error_message, segments = @segments, price = @price, price_unit = @price_unit,
-            sent_at = @sent_at, modified = @modified,
+            price_estimated = @price_estimated, sent_at = @sent_at, modified = @modified,
             due_at = NULL, lease_owner = NULL, lease_until = NULL, call_started_at = NULL
         WHERE id = @id AND attempt_token = @token
         RETURNING {Columns};
@@ -85,6 +85,21 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             error_code = @error_code, error_message = @error_message, modified = @now,
             lease_owner = NULL, lease_until = NULL, call_started_at = NULL
         WHERE id = @id AND attempt_token = @token AND call_started_at IS NOT NULL
+        RETURNING {Columns};
+        """;
+
+    private const string Defer = $"""
+        UPDATE sms_messages SET due_at = @due_at, send_at = @due_at, status = 'scheduled',
+            error_code = @error_code, error_message = @error_message, modified = @now,
+            lease_owner = NULL, lease_until = NULL
+        WHERE id = @id AND lease_owner = @owner AND call_started_at IS NULL AND due_at IS NOT NULL
+        RETURNING {Columns};
+        """;
+
+    // A provider's price replaces an estimate or nothing, never another reported price.
+    private const string SetPrice = $"""
+        UPDATE sms_messages SET price = @price, price_unit = @price_unit, price_estimated = 0, modified = @now
+        WHERE id = @id AND (price IS NULL OR price_estimated = 1)
         RETURNING {Columns};
         """;
 
@@ -121,7 +136,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
     private const string Update = $"""
         UPDATE sms_messages SET status = @status, provider = @provider, provider_account = @provider_account, provider_message_id = @provider_message_id,
             from_number = @from_number, error_code = @error_code, error_message = @error_message, segments = @segments,
-            price = @price, price_unit = @price_unit, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
+            price = @price, price_unit = @price_unit, price_estimated = @price_estimated, sent_at = @sent_at, delivered_at = @delivered_at, modified = @modified
         WHERE id = @id
         RETURNING {Columns};
         """;
@@ -134,8 +149,9 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             error_message = CASE WHEN @error_message IS NULL THEN error_message ELSE @error_message END,
             sent_at = CASE WHEN sent_at IS NULL AND @marks_sent = 1 THEN @at ELSE sent_at END,
             delivered_at = CASE WHEN @marks_delivered = 1 THEN @at ELSE delivered_at END,
-            price = CASE WHEN price IS NULL THEN @price ELSE price END,
-            price_unit = CASE WHEN price IS NULL AND @price IS NOT NULL THEN @price_unit ELSE price_unit END,
+            price = CASE WHEN @price IS NOT NULL AND (price IS NULL OR price_estimated = 1) THEN @price ELSE price END,
+            price_unit = CASE WHEN @price IS NOT NULL AND (price IS NULL OR price_estimated = 1) THEN @price_unit ELSE price_unit END,
+            price_estimated = CASE WHEN @price IS NOT NULL THEN 0 ELSE price_estimated END,
             modified = @at
         WHERE provider = @provider AND provider_message_id = @provider_message_id AND status IN @earlier
         RETURNING {Columns};
@@ -350,6 +366,7 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             row.segments,
             row.price,
             row.price_unit,
+            row.price_estimated,
             row.sent_at,
             row.modified,
         }, cancellationToken);
@@ -371,6 +388,24 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             error_message = release.ErrorMessage,
         }, cancellationToken);
     }
+
+    public Task<SmsMessage?> DeferAsync(long messageId, string owner, SmsRelease release, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(release);
+        return WriteOneAsync(Defer, new
+        {
+            id = messageId,
+            owner,
+            due_at = ToDb(release.DueAt),
+            now = ToDb(now),
+            error_code = release.ErrorCode,
+            error_message = release.ErrorMessage,
+        }, cancellationToken);
+    }
+
+    public Task<SmsMessage?> SetPriceAsync(long messageId, decimal price, string? priceUnit, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteOneAsync(SetPrice, new { id = messageId, price = ToDb(price), price_unit = priceUnit, now = ToDb(now) }, cancellationToken);
 
     public async Task<(SmsCancelOutcome Outcome, SmsMessage? Message)> CancelAsync(long messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await database.WriteAsync<(SmsCancelOutcome, SmsMessage?)>(async (connection, transaction) =>
@@ -510,6 +545,9 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         public long attempts { get; set; }
         public string? idempotency_key { get; set; }
         public long? batch_id { get; set; }
+        public string? country { get; set; }
+        public long price_estimated { get; set; }
+        public long quiet_hours_exempt { get; set; }
 
         public static Row From(SmsMessage m)
         {
@@ -548,6 +586,9 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             attempts = m.Attempts;
             idempotency_key = m.IdempotencyKey;
             batch_id = m.BatchId;
+            country = m.Country;
+            price_estimated = ToDb(m.PriceIsEstimate && m.Price is not null);
+            quiet_hours_exempt = ToDb(m.QuietHoursExempt);
         }
 
         public SmsMessage ToModel() => new()
@@ -580,13 +621,16 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
             Attempts = (int)attempts,
             IdempotencyKey = idempotency_key,
             BatchId = batch_id,
+            Country = country,
+            PriceIsEstimate = price_estimated != 0,
+            QuietHoursExempt = quiet_hours_exempt != 0,
         };
     }
 
     /// <summary>A row with its pipeline columns, for inserts.</summary>
     private sealed class EnqueueRow : Row
     {
-        public long due_at { get; set; }
+        public long? due_at { get; set; }
         public string? request_hash { get; set; }
         public string? lease_owner { get; set; }
         public long? lease_until { get; set; }
@@ -597,7 +641,8 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         {
             var row = new EnqueueRow();
             row.Fill(item.Message);
-            row.due_at = ToDb(item.DueAt);
+            // A message the guards refused is final as stored: no due time, so no dispatcher ever claims it.
+            row.due_at = item.Message.Status.IsFinal() ? null : ToDb(item.DueAt);
             row.request_hash = item.RequestHash;
             if (item.Attempt is { } attempt)
             {

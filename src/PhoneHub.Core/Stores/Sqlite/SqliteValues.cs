@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PhoneHub.Guards;
 
 namespace PhoneHub.Stores.Sqlite;
 
@@ -44,7 +45,32 @@ internal static class SqliteValues
         "%" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     public static int ClampLimit(int limit) => Math.Clamp(limit, 1, 500);
+
+    /// <summary>A config's guard settings as JSON; the defaults as NULL, so configs that change nothing store nothing.</summary>
+    public static string? GuardsToDb(SendGuardSettings? guards) =>
+        guards is null || guards == SendGuardSettings.Default ? null : JsonSerializer.Serialize(guards, SqliteGuardsJsonContext.Default.SendGuardSettings);
+
+    public static SendGuardSettings GuardsFromDb(string? value) =>
+        value is null ? SendGuardSettings.Default : JsonSerializer.Deserialize(value, SqliteGuardsJsonContext.Default.SendGuardSettings) ?? SendGuardSettings.Default;
+
+    /// <summary>A group as the opt-out tables key it: '' for no group.</summary>
+    public static string GroupKey(string? group) => group ?? "";
+
+    public static string? GroupFromKey(string key) => key.Length == 0 ? null : key;
+
+    /// <summary>Days since the Unix epoch, as the usage tables store them.</summary>
+    public static long DayToDb(DateOnly day) => day.DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    public static DateOnly DayFromDb(long day) => DateOnly.FromDayNumber((int)(day + DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber));
+
+    /// <summary>An amount in millionths, as the usage queries sum prices, back to a decimal.</summary>
+    public static decimal FromMicros(long micros) => micros / 1_000_000m;
 }
+
+/// <summary>Guard settings in the phone_configs.guards column: snake_case, enums by name.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SendGuardSettings))]
+internal sealed partial class SqliteGuardsJsonContext : JsonSerializerContext;
 
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(List<string>))]
