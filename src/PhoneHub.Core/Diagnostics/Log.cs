@@ -133,18 +133,18 @@ internal static partial class Log
     [LoggerMessage(60, LogLevel.Warning, "The send queue could not be sampled for the queue metrics; the last sample is kept.")]
     public static partial void QueueSampleFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(70, LogLevel.Warning, "The shared cache tier could not be read ({Area}); the store answers instead.")]
+    [LoggerMessage(80, LogLevel.Warning, "The shared cache tier could not be read ({Area}); the store answers instead.")]
     public static partial void SharedCacheReadFailed(ILogger logger, Exception exception, string area);
 
-    [LoggerMessage(71, LogLevel.Warning, "The shared cache tier could not be written ({Area}); its entry is left to expire.")]
+    [LoggerMessage(81, LogLevel.Warning, "The shared cache tier could not be written ({Area}); its entry is left to expire.")]
     public static partial void SharedCacheWriteFailed(ILogger logger, Exception exception, string area);
 
-    [LoggerMessage(72, LogLevel.Warning, "Other hosts could not be told that {Area} changed; their memory tiers keep the old value until it expires.")]
+    [LoggerMessage(82, LogLevel.Warning, "Other hosts could not be told that {Area} changed; their memory tiers keep the old value until it expires.")]
     public static partial void InvalidationPublishFailed(ILogger logger, Exception exception, string area);
 
-    [LoggerMessage(73, LogLevel.Debug, "Another host holds the lookup lease of a number at {Provider}; waiting for its answer.")]
+    [LoggerMessage(83, LogLevel.Debug, "Another host holds the lookup lease of a number at {Provider}; waiting for its answer.")]
     public static partial void LookupLeaseWaiting(ILogger logger, string provider);
 
-    [LoggerMessage(74, LogLevel.Warning, "The lookup lease could not be taken or released ({Provider}); this host looks the number up without it.")]
+    [LoggerMessage(84, LogLevel.Warning, "The lookup lease could not be taken or released ({Provider}); this host looks the number up without it.")]
     public static partial void LookupLeaseFailed(ILogger logger, Exception exception, string provider);
 }
