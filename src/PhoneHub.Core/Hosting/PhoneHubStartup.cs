@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using PhoneHub.Diagnostics;
 using PhoneHub.Security;
 using PhoneHub.Stores;
-using PhoneHub.Stores.Sqlite;
 
 namespace PhoneHub.Hosting;
 
@@ -44,8 +43,9 @@ internal sealed class PhoneHubStartup(IServiceProvider services, IOptions<PhoneH
 }
 
 /// <summary>
-/// Refuses a mix of store implementations: a host that registers its own <see cref="ISmsStore"/> but leaves the SQLite
-/// default behind the other interfaces would split its data across two databases without noticing.
+/// Refuses a mix of store implementations: a host that registers its own <see cref="ISmsStore"/> but leaves a store
+/// package's (SQLite by default, or PostgreSQL) behind the other interfaces, or combines two packages, would split its
+/// data across two databases without noticing. Packages mark their stores and migrator with <see cref="IStoreFamilyMember"/>.
 /// </summary>
 internal static class StoreRegistration
 {
@@ -57,19 +57,34 @@ internal static class StoreRegistration
             (nameof(ISmsStore), services.GetService<ISmsStore>()),
             (nameof(IPhoneConfigStore), services.GetService<IPhoneConfigStore>()),
         };
-        Validate(stores);
+        Validate(stores, services.GetService<IPhoneHubMigrator>());
     }
 
-    public static void Validate(IReadOnlyList<(string Name, object? Store)> stores)
+    /// <summary>Throws when the stores do not all come from one package (or all from the host), or the migrator is another package's.</summary>
+    /// <param name="stores">The store interfaces' names and implementations.</param>
+    /// <param name="migrator">The registered migrator, if known. A host's own stores may leave PhoneHub's default migrator in place.</param>
+    public static void Validate(IReadOnlyList<(string Name, object? Store)> stores, object? migrator = null)
     {
-        var sqlite = stores.Where(s => s.Store is ISqliteStore).Select(s => s.Name).ToList();
-        var other = stores.Where(s => s.Store is not null and not ISqliteStore).Select(s => $"{s.Name} ({s.Store!.GetType().FullName})").ToList();
-        if (sqlite.Count > 0 && other.Count > 0)
+        var present = stores.Where(s => s.Store is not null).ToList();
+        var families = present.Select(s => FamilyOf(s.Store)).Distinct().ToList();
+        if (families.Count > 1)
+        {
+            var from = string.Join(", ", present.Select(s => $"{s.Name} from {Describe(s.Store!)}"));
+            throw new InvalidOperationException(
+                $"PhoneHub's stores are mixed: {from}, so data would be split across two databases. Register every PhoneHub " +
+                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore) with your implementation, or use one store " +
+                "package's builder method (.UseSqlite(...), .UsePostgreSql(...)) and no other store registration.");
+        }
+
+        if (families is [{ } family] && FamilyOf(migrator) is { } migratorFamily && !string.Equals(family, migratorFamily, StringComparison.Ordinal))
         {
             throw new InvalidOperationException(
-                $"PhoneHub's stores are mixed: {string.Join(", ", other)} come from the host, but {string.Join(", ", sqlite)} " +
-                "still use PhoneHub's SQLite default, so data would be split across two databases. Register every PhoneHub " +
-                "store interface (IPhoneNumberStore, ISmsStore, IPhoneConfigStore) with your implementation, or use a store package's builder method (for example .UsePostgreSql(...)).");
+                $"PhoneHub's stores come from {family}, but its IPhoneHubMigrator from {migratorFamily}, so the stores' schema " +
+                "would never be migrated. Register the stores through their package's builder method, which registers its migrator too.");
         }
     }
+
+    private static string? FamilyOf(object? store) => (store as IStoreFamilyMember)?.StoreFamily;
+
+    private static string Describe(object store) => FamilyOf(store) ?? $"the host ({store.GetType().FullName})";
 }

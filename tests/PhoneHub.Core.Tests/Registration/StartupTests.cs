@@ -27,6 +27,38 @@ public class StartupTests
     }
 
     [Test]
+    public void HostStart_OneStoreFromAnotherStorePackage_FailsNamingEachStoresPackage()
+    {
+        using var db = new TempSqliteDatabase();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddPhoneHub(o => o.EncryptionKeyEnvironmentVariable = null).UseSqlite(db.ConnectionString);
+        var packaged = Substitute.For<ISmsStore, IStoreFamilyMember>();
+        ((IStoreFamilyMember)packaged).StoreFamily.Returns("OtherDb");
+        builder.Services.AddSingleton(packaged);
+        using var host = builder.Build();
+
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync())!;
+        Assert.That(ex.Message, Does.Contain("ISmsStore from OtherDb").And.Contain("IPhoneNumberStore from SQLite").And.Contain("IPhoneConfigStore from SQLite"));
+        Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IPhoneHub>());
+    }
+
+    [Test]
+    public async Task HostStart_EveryStoreTheHostsOwn_StartsWithPhoneHubsDefaultMigratorLeftInPlace()
+    {
+        using var db = new TempSqliteDatabase();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddPhoneHub(o => o.EncryptionKeyEnvironmentVariable = null).UseSqlite(db.ConnectionString);
+        builder.Services.AddSingleton(Substitute.For<ISmsStore>());
+        builder.Services.AddSingleton(Substitute.For<IPhoneNumberStore>());
+        builder.Services.AddSingleton(Substitute.For<IPhoneConfigStore>());
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+        Assert.That(host.Services.GetRequiredService<IPhoneHub>(), Is.Not.Null);
+    }
+
+    [Test]
     public async Task HostStart_MigratesBeforeAnyRequest_AndWarnsWhenNoEncryptionKey()
     {
         using var db = new TempSqliteDatabase();

@@ -2,27 +2,34 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using PhoneHub.Stores.ContractTests;
 using PhoneHub.Stores.Sqlite;
 using PhoneHub.Tests.Infrastructure;
 
 namespace PhoneHub.Tests.Stores;
 
+/// <summary>The store contract on the SQLite default, a fresh database file for each test.</summary>
 public class SqliteStoreContractTests : StoreContractTests
 {
+    // Deleted in DestroyStoresAsync, which the contract's [TearDown] calls.
+#pragma warning disable NUnit1032
     private TempSqliteDatabase _db = null!;
+#pragma warning restore NUnit1032
 
-    protected override void CreateStores()
+    protected override Task CreateStoresAsync()
     {
         _db = new TempSqliteDatabase();
         Numbers = new SqlitePhoneNumberStore(_db.Database);
         Messages = new SqliteSmsStore(_db.Database);
         Configs = new SqlitePhoneConfigStore(_db.Database);
+        return Task.CompletedTask;
     }
 
-    protected override void DestroyStores() => _db.Dispose();
-
-    [TearDown]
-    public void DisposeDatabase() => _db.Dispose();
+    protected override Task DestroyStoresAsync()
+    {
+        _db.Dispose();
+        return Task.CompletedTask;
+    }
 
     [Test]
     public async Task Migrate_RunTwiceAndFromAnotherInstance_IsIdempotent()

@@ -12,7 +12,7 @@ namespace PhoneHub.Stores.Sqlite;
 /// <see cref="PhoneHubOptions.MigrateOnStart"/>), or on first use where there is no host (console tools, tests).
 /// One instance per connection string; shared by the SQLite stores.
 /// </summary>
-internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
+internal sealed class SqliteDatabase : IPhoneHubMigrator, ISqliteStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly SqliteDurability _durability;
@@ -290,5 +290,8 @@ internal sealed class SqliteDatabase : IPhoneHubMigrator, IDisposable
     }
 }
 
-/// <summary>Marks PhoneHub's SQLite stores, so a mix with a host's own stores can be detected at start.</summary>
-internal interface ISqliteStore;
+/// <summary>Marks PhoneHub's SQLite stores and migrator, so a mix with other stores can be detected at start.</summary>
+internal interface ISqliteStore : IStoreFamilyMember
+{
+    string IStoreFamilyMember.StoreFamily => "SQLite";
+}

@@ -101,8 +101,10 @@ internal sealed class SqliteSmsStore(SqliteDatabase database) : ISmsStore, ISqli
         RETURNING {Columns};
         """;
 
+    // A claimed message that is not yet called becomes claimable by others when its lease lapses; counting it as due at its
+    // due time would make every other dispatcher poll without pause while the claimant waits for its sender's turn.
     private const string NextDue =
-        "SELECT min(due_at) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
+        "SELECT min(max(due_at, ifnull(lease_until, due_at))) FROM sms_messages WHERE due_at IS NOT NULL AND call_started_at IS NULL;";
 
     private const string InsertBatch = """
         INSERT INTO sms_batches (group_id, user_id, total, rejected, created) VALUES (@group_id, @user_id, @total, @rejected, @created) RETURNING id;

@@ -2,15 +2,14 @@ using PhoneHub.Configuration;
 using PhoneHub.Lookup;
 using PhoneHub.Messaging;
 using PhoneHub.Providers;
-using PhoneHub.Stores;
 
-namespace PhoneHub.Tests.Stores;
+namespace PhoneHub.Stores.ContractTests;
 
 /// <summary>
-/// The contract every store implementation must keep, written once. A store package adds a subclass that
-/// creates its stores; see <see cref="SqliteStoreContractTests"/>.
+/// The contract every store implementation must keep, written once. A store's test project adds a subclass that
+/// creates its stores on a fresh database for each test (the SQLite and PostgreSQL stores both do).
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -20,15 +19,17 @@ public abstract class StoreContractTests
 
     protected IPhoneConfigStore Configs { get; set; } = null!;
 
-    protected abstract void CreateStores();
+    /// <summary>Creates the stores on a fresh, empty database or schema of this test's own, ready for use.</summary>
+    protected abstract Task CreateStoresAsync();
 
-    protected abstract void DestroyStores();
+    /// <summary>Drops what <see cref="CreateStoresAsync"/> made.</summary>
+    protected abstract Task DestroyStoresAsync();
 
     [SetUp]
-    public void SetUpStores() => CreateStores();
+    public Task SetUpStoresAsync() => CreateStoresAsync();
 
     [TearDown]
-    public void TearDownStores() => DestroyStores();
+    public Task TearDownStoresAsync() => DestroyStoresAsync();
 
     private static PhoneNumber SampleNumber(string e164 = "+14155551234") => new()
     {
@@ -311,31 +312,97 @@ public abstract class StoreContractTests
     [Test]
     public async Task Config_ConcurrentClaimsOfOneIdentity_ExactlyOneWins()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        var results = await Concurrently.RunAsync(20, async i =>
         {
             try
             {
                 await Configs.InsertAsync(SampleConfig($"group-{i}", "c", true, TopicA));
                 return true;
             }
-            catch (ProviderIdentityConflictException)
+            catch (ProviderIdentityConflictException ex)
             {
+                Assert.That(ex.Identity, Is.EqualTo(TopicA), "the conflict names the identity");
                 return false;
             }
-        })));
+        });
         Assert.That(results.Count(won => won), Is.EqualTo(1));
-        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { AllGroups = true })).Count, Is.EqualTo(1));
+        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { AllGroups = true })).Count, Is.EqualTo(1), "the losers stored nothing");
+        Assert.That(await Configs.FindByIdentityAsync(TopicA), Is.Not.Null);
     }
 
     [Test]
     public async Task Config_TwoActivationsInOneGroupAtOnce_LeaveExactlyOneActive()
     {
-        var a = (await Configs.InsertAsync(SampleConfig("acme", "a", false))).Config;
-        var b = (await Configs.InsertAsync(SampleConfig("acme", "b", false))).Config;
-        await Task.WhenAll(
-            Task.Run(() => Configs.UpdateAsync(a with { IsActive = true })),
-            Task.Run(() => Configs.UpdateAsync(b with { IsActive = true })));
-        Assert.That((await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true })).Count, Is.EqualTo(1));
+        var a = (await Configs.InsertAsync(SampleConfig("acme", "a", false, NumberA))).Config;
+        var b = (await Configs.InsertAsync(SampleConfig("acme", "b", false, NumberA))).Config;
+        var results = await Concurrently.RunAsync(2, i => Configs.UpdateAsync((i == 0 ? a : b) with { IsActive = true }));
+
+        var active = await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true });
+        Assert.That(active, Has.Count.EqualTo(1));
+        Assert.That(results.Sum(r => r!.DeactivatedConfigIds.Count), Is.EqualTo(1), "the later activation deactivated the earlier one");
+        Assert.That((await Configs.FindByIdentityAsync(NumberA))!.Id, Is.EqualTo(active[0].Id), "the number follows the active config");
+    }
+
+    [Test]
+    public async Task Config_ManyActiveInsertsInOneGroupAtOnce_AllSucceedLeavingOneActive()
+    {
+        var results = await Concurrently.RunAsync(10, i => Configs.InsertAsync(SampleConfig("acme", $"c{i}", true, NumberA)));
+
+        var active = await Configs.ListAsync(new PhoneConfigQuery { Group = "acme", ActiveOnly = true });
+        Assert.That(active, Has.Count.EqualTo(1));
+        Assert.That(results.Sum(r => r.DeactivatedConfigIds.Count), Is.EqualTo(9), "each insert after the first deactivated exactly its predecessor");
+        Assert.That((await Configs.FindByIdentityAsync(NumberA))!.Id, Is.EqualTo(active[0].Id));
+    }
+
+    [Test]
+    public async Task Sms_InsertIfNewRacingTwentyTimes_ExactlyOneCreated()
+    {
+        var results = await Concurrently.RunAsync(20, i => Messages.InsertIfNewAsync(SampleMessage("SMRACE") with { Body = $"attempt {i}" }));
+
+        Assert.That(results.Count(r => r.Created), Is.EqualTo(1));
+        var winner = results.Single(r => r.Created).Message;
+        Assert.That(results.Select(r => r.Message.Id), Is.All.EqualTo(winner.Id), "every caller gets the one stored message");
+        Assert.That(results.Select(r => r.Message.Body), Is.All.EqualTo(winner.Body));
+        Assert.That((await Messages.ListAsync(new SmsQuery { Group = "acme" })).TotalCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Sms_StatusReportsRacingEachOther_NeverMoveAMessageBackwards()
+    {
+        var reports = new[] { SmsStatus.Queued, SmsStatus.Sending, SmsStatus.Sent, SmsStatus.Delivered };
+        for (var round = 0; round < 10; round++)
+        {
+            var id = $"SMR{round}";
+            await Messages.InsertAsync(SampleMessage(id) with { Status = SmsStatus.Accepted });
+            var outcomes = await Concurrently.RunAsync(reports.Length, i => Messages.AdvanceStatusAsync(Report(id, reports[i]), T0.AddSeconds(i)));
+
+            var stored = (await Messages.FindByProviderIdAsync("twilio", id))!;
+            Assert.That(stored.Status, Is.EqualTo(SmsStatus.Delivered), $"round {round}");
+            Assert.That(stored.DeliveredAt, Is.EqualTo(T0.AddSeconds(3)));
+            Assert.That(outcomes[0].Outcome, Is.EqualTo(StatusUpdateOutcome.Ignored), "queued is behind accepted");
+            Assert.That(outcomes[3].Outcome, Is.EqualTo(StatusUpdateOutcome.Updated), "delivered is ahead of every other status");
+            for (var i = 0; i < reports.Length; i++)
+            {
+                if (outcomes[i].Outcome == StatusUpdateOutcome.Updated)
+                {
+                    Assert.That(outcomes[i].Message!.Status, Is.EqualTo(reports[i]), "an update returns the status it wrote");
+                }
+            }
+        }
+    }
+
+    [Test]
+    public async Task Sms_PendingStatusesTakenAtOnce_EachReportIsTakenOnce()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Messages.SavePendingStatusAsync(Report("SM7", SmsStatus.Sent) with { ErrorCode = $"e{i}" }, T0.AddSeconds(i));
+        }
+
+        var takes = await Concurrently.RunAsync(4, _ => Messages.TakePendingStatusesAsync("twilio", "SM7"));
+
+        var taken = takes.SelectMany(t => t).Select(r => r.ErrorCode).ToList();
+        Assert.That(taken, Is.EquivalentTo(new[] { "e0", "e1", "e2", "e3", "e4" }));
     }
 
     private static string?[] Ids(Page<SmsMessage> page) => [.. page.Items.Select(m => m.ProviderMessageId)];
