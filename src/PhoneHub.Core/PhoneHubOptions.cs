@@ -54,6 +54,23 @@ public sealed class PhoneHubOptions
     public TimeSpan LookupMemoryCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long a looked-up record stays in the shared tier (the distributed level of <c>HybridCache</c>, used when the host
+    /// registers an <c>IDistributedCache</c>, for example with <c>UseRedis(...)</c>) at most; it never outlives its lookup
+    /// expiry, and each reader still judges freshness by its own window. Default 1 hour; <see cref="TimeSpan.Zero"/>
+    /// keeps lookups out of the shared tier.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan LookupSharedCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The longest one host holds the right to buy a number's lookup when a lease provider shares it between hosts
+    /// (<c>UseRedis(...)</c>); the others wait for its answer that long at most, then try themselves. Longer than a
+    /// provider lookup with its retries takes. Default 30 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LookupLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The config whose provider answers lookups when the config that applies to a group has a provider without a
     /// lookup API (AWS SNS has none): for example a Twilio config used for lookups by a host that sends through AWS.
     /// When not set, such lookups return metadata-only data marked with provider <c>local</c>.
@@ -62,8 +79,9 @@ public sealed class PhoneHubOptions
 
     /// <summary>
     /// How long the config that applies to a group, and the config that holds a number, account or topic, is reused
-    /// before the store is asked again. Writes through this process take effect at once; writes by another process
-    /// within this time. Default 5 seconds; <see cref="TimeSpan.Zero"/> turns the cache off.
+    /// before the store is asked again (by any host, when the shared tier holds it). Writes through this process take
+    /// effect at once; writes by another process at once when an invalidation channel connects the hosts
+    /// (<c>UseRedis(...)</c>), otherwise within this time. Default 5 seconds; <see cref="TimeSpan.Zero"/> turns the cache off.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ConfigCacheDuration { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PhoneHub;
+using PhoneHub.Caching;
 using PhoneHub.Configuration;
 using PhoneHub.Diagnostics;
 using PhoneHub.Hosting;
@@ -123,7 +125,15 @@ public static class PhoneHubServiceCollectionExtensions
         services.TryAddSingleton<ProviderRegistry>();
         services.TryAddSingleton<ProviderSettingsValidator>();
         services.TryAddSingleton<ConfigChangeToken>();
+
+        // The cache tier: HybridCache (the host's own if it registered one), whose distributed level is the host's
+        // IDistributedCache when there is one. PhoneHub's values go there as source-generated JSON.
+        services.AddHybridCache();
+        services.TryAddSingleton<IHybridCacheSerializer<PhoneNumber>>(new JsonCacheSerializer<PhoneNumber>(CacheJsonContext.Default.PhoneNumber));
+        services.TryAddSingleton<IHybridCacheSerializer<CachedConfig>>(new JsonCacheSerializer<CachedConfig>(CacheJsonContext.Default.CachedConfig));
+        services.TryAddSingleton<ConfigResolutionCache>();
         services.TryAddSingleton<LookupMemoryCache>();
+        services.TryAddSingleton<SharedLookupCache>();
         services.TryAddSingleton<IProviderCallbackUrls, ConventionalCallbackUrls>();
         services.TryAddSingleton<IPhoneConfigService, PhoneConfigService>();
         services.TryAddSingleton<IPhoneLookupService, PhoneLookupService>();

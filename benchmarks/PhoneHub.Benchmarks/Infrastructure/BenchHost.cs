@@ -10,9 +10,12 @@ internal sealed class BenchHost : IDisposable
     // Handles of the baselines' own pool that already have PhoneHub's synchronous setting.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
 
-    private BenchHost(string directory, string connectionString, ServiceProvider services)
+    private readonly bool _ownsDirectory;
+
+    private BenchHost(string directory, bool ownsDirectory, string connectionString, ServiceProvider services)
     {
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
         ConnectionString = connectionString;
         Services = services;
     }
@@ -31,9 +34,13 @@ internal sealed class BenchHost : IDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static BenchHost Create(Action<PhoneHubOptions>? configureOptions = null, Action<IPhoneHubBuilder>? configureBuilder = null, Action<IServiceCollection>? configureServices = null)
+    /// <summary>
+    /// A host on a new database file, or with <paramref name="sameDeploymentAs"/> a second host of that one's deployment:
+    /// its own container (memory tiers, connections), the first one's database file, which the first one deletes.
+    /// </summary>
+    public static BenchHost Create(Action<PhoneHubOptions>? configureOptions = null, Action<IPhoneHubBuilder>? configureBuilder = null, Action<IServiceCollection>? configureServices = null, BenchHost? sameDeploymentAs = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "phonehub-bench", Guid.NewGuid().ToString("N"));
+        var directory = sameDeploymentAs?.Directory ?? Path.Combine(Path.GetTempPath(), "phonehub-bench", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, "phonehub.db");
         var services = new ServiceCollection();
@@ -49,7 +56,7 @@ internal sealed class BenchHost : IDisposable
 
         // The same settings SqliteDatabase applies, so a baseline opens the same kind of pooled connection.
         var connectionString = new SqliteConnectionStringBuilder($"Data Source={file}") { Pooling = true, DefaultTimeout = 31 }.ToString();
-        return new BenchHost(directory, connectionString, provider);
+        return new BenchHost(directory, sameDeploymentAs is null, connectionString, provider);
     }
 
     /// <summary>
@@ -96,6 +103,11 @@ internal sealed class BenchHost : IDisposable
     public void Dispose()
     {
         Services.Dispose();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         SqliteConnection.ClearAllPools();
         try
         {

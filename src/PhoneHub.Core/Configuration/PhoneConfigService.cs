@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Diagnostics;
@@ -16,20 +15,13 @@ internal sealed class PhoneConfigService(
     ProviderRegistry providers,
     ProviderSettingsValidator settingsValidator,
     PhoneNormalizer normalizer,
-    ConfigChangeToken changes,
+    ConfigResolutionCache resolutions,
     IOptions<PhoneHubOptions> options,
     TimeProvider time,
     ILogger<PhoneConfigService> logger) : IPhoneConfigService
 {
-    private const int MaxCachedEntries = 4096;
-
     /// <summary>How many fallbacks a chain may have.</summary>
     internal const int MaxFallbacks = 3;
-
-    // Resolutions (group → config, identity → config) are read on every send, lookup and webhook and change rarely: they
-    // are kept briefly, dropped at once on every write through this service, and at most ConfigCacheDuration old when
-    // another process changed them.
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, PhoneConfig? Config)> _resolved = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ProviderDefinition> Providers => providers.Definitions;
 
@@ -41,7 +33,7 @@ internal sealed class PhoneConfigService(
         var valid = Validate(config) with { Id = 0, Created = now, Modified = now, HasCredentials = false };
         await ValidateFallbackAsync(valid, cancellationToken).ConfigureAwait(false);
         var result = await store.InsertAsync(valid, cancellationToken).ConfigureAwait(false);
-        Written(result, "created");
+        await WrittenAsync(result, "created").ConfigureAwait(false);
         return result;
     }
 
@@ -52,7 +44,7 @@ internal sealed class PhoneConfigService(
         var result = await store.UpdateAsync(valid, cancellationToken).ConfigureAwait(false);
         if (result is not null)
         {
-            Written(result, "updated");
+            await WrittenAsync(result, "updated").ConfigureAwait(false);
         }
 
         return result;
@@ -69,7 +61,7 @@ internal sealed class PhoneConfigService(
         var deleted = await store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         if (deleted)
         {
-            Invalidate();
+            await resolutions.InvalidateAsync().ConfigureAwait(false);
             Log.ConfigWritten(logger, id, "deleted");
         }
 
@@ -128,7 +120,7 @@ internal sealed class PhoneConfigService(
         var found = await store.SetCredentialsAsync(id, ciphertext, cancellationToken).ConfigureAwait(false);
         if (found)
         {
-            Invalidate();
+            await resolutions.InvalidateAsync().ConfigureAwait(false);
             Log.CredentialsStored(logger, id);
         }
 
@@ -139,15 +131,15 @@ internal sealed class PhoneConfigService(
         await TryResolveAsync(group, cancellationToken).ConfigureAwait(false) ?? throw new PhoneConfigNotFoundException(group);
 
     public Task<PhoneConfig?> TryResolveAsync(string? group, CancellationToken cancellationToken = default) =>
-        CachedAsync(group is null ? "default" : "group:" + group, async ct =>
+        resolutions.GetAsync(group is null ? "default" : "group:" + group, (store, group), static async (s, ct) =>
         {
-            if (group is not null && await store.FindActiveAsync(group, ct).ConfigureAwait(false) is { } own)
+            if (s.group is not null && await s.store.FindActiveAsync(s.group, ct).ConfigureAwait(false) is { } own)
             {
                 return own;
             }
 
-            return await store.FindActiveAsync(null, ct).ConfigureAwait(false);
-        }, cancellationToken);
+            return await s.store.FindActiveAsync(null, ct).ConfigureAwait(false);
+        }, cacheMissing: true, cancellationToken);
 
     public Task<PhoneConfig?> FindByIdentityAsync(string kind, string? value, CancellationToken cancellationToken = default)
     {
@@ -168,7 +160,7 @@ internal sealed class PhoneConfigService(
         }
 
         var identity = new ProviderIdentity(kind, value);
-        return CachedAsync("identity:" + identity, ct => store.FindByIdentityAsync(identity, ct), cancellationToken);
+        return resolutions.GetAsync("identity:" + identity, (store, identity), static (s, ct) => s.store.FindByIdentityAsync(s.identity, ct), cacheMissing: false, cancellationToken);
     }
 
     public async Task<ProviderContext> GetProviderContextAsync(PhoneConfig config, CancellationToken cancellationToken = default)
@@ -221,9 +213,9 @@ internal sealed class PhoneConfigService(
         return result;
     }
 
-    private void Written(PhoneConfigWriteResult result, string change)
+    private async Task WrittenAsync(PhoneConfigWriteResult result, string change)
     {
-        Invalidate();
+        await resolutions.InvalidateAsync().ConfigureAwait(false);
         Log.ConfigWritten(logger, result.Config.Id, change);
         foreach (var other in result.DeactivatedConfigIds)
         {
@@ -251,36 +243,6 @@ internal sealed class PhoneConfigService(
 
             next = fallback.FallbackConfigId;
         }
-    }
-
-    private void Invalidate()
-    {
-        _resolved.Clear();
-        changes.Changed();
-    }
-
-    private async Task<PhoneConfig?> CachedAsync(string key, Func<CancellationToken, Task<PhoneConfig?>> load, CancellationToken cancellationToken)
-    {
-        var duration = options.Value.ConfigCacheDuration;
-        var now = time.GetUtcNow();
-        if (duration > TimeSpan.Zero && _resolved.TryGetValue(key, out var entry) && entry.Expires > now)
-        {
-            return entry.Config;
-        }
-
-        var config = await load(cancellationToken).ConfigureAwait(false);
-        if (duration > TimeSpan.Zero)
-        {
-            if (_resolved.Count >= MaxCachedEntries)
-            {
-                // Bounded: webhooks with made-up numbers or account ids must not grow memory.
-                _resolved.Clear();
-            }
-
-            _resolved[key] = (now + duration, config);
-        }
-
-        return config;
     }
 
     private PhoneConfig Validate(PhoneConfig config)

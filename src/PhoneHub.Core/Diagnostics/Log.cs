@@ -109,4 +109,19 @@ internal static partial class Log
 
     [LoggerMessage(31, LogLevel.Warning, "Connection test of config {ConfigId} ({Provider}) failed: {ErrorCode}.")]
     public static partial void ConnectionTestFailed(ILogger logger, long configId, string provider, string errorCode);
+
+    [LoggerMessage(60, LogLevel.Warning, "The shared cache tier could not be read ({Area}); the store answers instead.")]
+    public static partial void SharedCacheReadFailed(ILogger logger, Exception exception, string area);
+
+    [LoggerMessage(61, LogLevel.Warning, "The shared cache tier could not be written ({Area}); its entry is left to expire.")]
+    public static partial void SharedCacheWriteFailed(ILogger logger, Exception exception, string area);
+
+    [LoggerMessage(62, LogLevel.Warning, "Other hosts could not be told that {Area} changed; their memory tiers keep the old value until it expires.")]
+    public static partial void InvalidationPublishFailed(ILogger logger, Exception exception, string area);
+
+    [LoggerMessage(63, LogLevel.Debug, "Another host holds the lookup lease of a number at {Provider}; waiting for its answer.")]
+    public static partial void LookupLeaseWaiting(ILogger logger, string provider);
+
+    [LoggerMessage(64, LogLevel.Warning, "The lookup lease could not be taken or released ({Provider}); this host looks the number up without it.")]
+    public static partial void LookupLeaseFailed(ILogger logger, Exception exception, string provider);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PhoneHub.Configuration;
+using PhoneHub.Coordination;
 using PhoneHub.Diagnostics;
 using PhoneHub.Normalization;
 using PhoneHub.Providers;
@@ -11,7 +12,8 @@ using PhoneHub.Stores;
 namespace PhoneHub.Lookup;
 
 /// <summary>
-/// The default <see cref="IPhoneLookupService"/>: memory tier, then the store, then the provider. The cache is shared by
+/// The default <see cref="IPhoneLookupService"/>: memory tier, then the shared tier (when the host has a distributed
+/// cache), then the store, then the provider. The cache is shared by
 /// every group, but what a caller gets is decided by the caller's own config (its lookup policy):
 /// <list type="bullet">
 /// <item>a config with lookups off (or whose provider has no lookup API) gets numbering-plan metadata only, never a paid
@@ -21,7 +23,8 @@ namespace PhoneHub.Lookup;
 /// its own <see cref="PhoneConfig.LookupCacheDays"/>; otherwise it buys a fresh one.</item>
 /// </list>
 /// Concurrent lookups share one provider call only when they would buy the same thing (same number from the same
-/// provider); a caller is never handed an answer older than its own window.
+/// provider); a caller is never handed an answer older than its own window. With an <see cref="IDistributedLeaseProvider"/>
+/// that holds across hosts too: the host that takes the number's lease buys, the others wait for it and read the answer.
 /// </summary>
 internal sealed class PhoneLookupService : IPhoneLookupService
 {
@@ -30,6 +33,8 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     private readonly ProviderRegistry _providers;
     private readonly PhoneNormalizer _normalizer;
     private readonly LookupMemoryCache _memory;
+    private readonly SharedLookupCache _shared;
+    private readonly IDistributedLeaseProvider? _leases;
     private readonly ConfigChangeToken _configChanges;
     private readonly PhoneHubOptions _options;
     private readonly TimeProvider _time;
@@ -42,8 +47,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     // Numbers whose provider lookup just failed, per provider, with when they may be tried again.
     private readonly ConcurrentDictionary<(string E164, string Provider), (DateTimeOffset Until, PhoneLookupException Error)> _failures = new();
 
-    // The lookup policy of each group, so a memory hit needs no config read; dropped whenever a config changes here.
-    private readonly ConcurrentDictionary<string, (DateTimeOffset Expires, int Version, LookupPolicy Policy)> _policies = new(StringComparer.Ordinal);
+    // The lookup policy of each group, so a memory hit needs no config read; dropped whenever a config changes here (or
+    // another host says so). The system default's (group null) has a field of its own: one read on the hot path.
+    private readonly ConcurrentDictionary<string, PolicyEntry> _policies = new(StringComparer.Ordinal);
+    private PolicyEntry? _defaultPolicy;
 
     public PhoneLookupService(
         IPhoneNumberStore store,
@@ -51,17 +58,21 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         ProviderRegistry providers,
         PhoneNormalizer normalizer,
         LookupMemoryCache memory,
+        SharedLookupCache shared,
         ConfigChangeToken configChanges,
         IOptions<PhoneHubOptions> options,
         TimeProvider time,
         PhoneHubMetrics metrics,
-        ILogger<PhoneLookupService> logger)
+        ILogger<PhoneLookupService> logger,
+        IDistributedLeaseProvider? leases = null)
     {
         _store = store;
         _configs = configs;
         _providers = providers;
         _normalizer = normalizer;
         _memory = memory;
+        _shared = shared;
+        _leases = leases;
         _configChanges = configChanges;
         _options = options.Value;
         _time = time;
@@ -71,18 +82,35 @@ internal sealed class PhoneLookupService : IPhoneLookupService
 
     public Task<PhoneNumber> LookupAsync(string phoneNumber, bool forceRefresh = false, string? group = null, CancellationToken cancellationToken = default)
     {
-        var parsed = _normalizer.Parse(phoneNumber, _options.DefaultRegion);
-
-        // Fast path, no allocation beyond the parse: the caller's policy is known and a record fresh for it is in memory.
-        // Freshness is judged with our TimeProvider, never the cache's own clock.
-        if (!forceRefresh && TryGetCachedPolicy(group, out var policy) && policy is { Kind: LookupPolicyKind.Provider, Provider: { } provider }
-            && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, provider.Name, policy.CacheDays, _time.GetUtcNow()))
+        // Fast path: the caller's policy is known and a record fresh for it is in memory; one read of PhoneHub's clock
+        // judges the policy's age, the entry's expiry and the record's freshness. Nothing is allocated: the entry holds its
+        // completed task.
+        if (!forceRefresh && _memory.Enabled)
         {
-            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
-            return Task.FromResult(hit);
+            var now = _time.GetUtcNow().UtcTicks;
+            if (TryGetCachedPolicy(group, now, out var policy) && policy.Kind == LookupPolicyKind.Provider
+                && TryGetFromMemory(phoneNumber, now, out var entry) && IsFreshFor(entry, policy, now))
+            {
+                _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
+                return entry.Completed;
+            }
         }
 
-        return LookupSlowAsync(parsed, forceRefresh, group, cancellationToken);
+        return LookupSlowAsync(_normalizer.Parse(phoneNumber, _options.DefaultRegion), forceRefresh, group, cancellationToken);
+    }
+
+    // Records are kept under their E.164 form only, so an input that is found as written is that valid number: callers
+    // that pass E.164 skip the normalizer. Anything else is normalized (from the normalizer's cache) and looked up again.
+    private bool TryGetFromMemory(string phoneNumber, long now, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LookupMemoryCache.Entry? entry)
+    {
+        if (phoneNumber is { Length: > 1 } && phoneNumber[0] == '+' && _memory.TryGet(phoneNumber, now, out entry))
+        {
+            return true;
+        }
+
+        entry = null;
+        return _normalizer.TryNormalize(phoneNumber, out var e164, _options.DefaultRegion) && !ReferenceEquals(e164, phoneNumber)
+            && _memory.TryGet(e164, now, out entry);
     }
 
     private async Task<PhoneNumber> LookupSlowAsync(ParsedPhoneNumber parsed, bool forceRefresh, string? group, CancellationToken cancellationToken)
@@ -99,10 +127,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService
                 return ToRecord(parsed, await policy.Provider!.LookupAsync(parsed.E164, new ProviderContext(policy.ReaderConfig!, null), cancellationToken).ConfigureAwait(false), null, 0, now) with { Created = now, Modified = now };
         }
 
-        if (!forceRefresh && _memory.TryGet(parsed.E164, out var hit) && IsFreshFor(hit, policy.Provider!.Name, policy.CacheDays, now))
+        if (!forceRefresh && _memory.TryGet(parsed.E164, now.UtcTicks, out var hit) && IsFreshFor(hit, policy, now.UtcTicks))
         {
             _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "memory"));
-            return hit;
+            return hit.Record;
         }
 
         var result = await JoinAsync(new FlightKey(parsed.E164, policy.Provider!.Name, forceRefresh), parsed, policy, cancellationToken).ConfigureAwait(false);
@@ -141,10 +169,17 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     {
         var provider = policy.Provider!;
         var now = _time.GetUtcNow();
+        if (!forceRefresh && await _shared.TryGetAsync(parsed.E164).ConfigureAwait(false) is { } shared && IsFreshFor(shared, provider.Name, policy.CacheDays, now))
+        {
+            _memory.Remember(shared, now, _options.LookupMemoryCacheDuration);
+            _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "shared"));
+            return shared;
+        }
+
         var stored = await _store.FindAsync(parsed.E164).ConfigureAwait(false);
         if (!forceRefresh && stored is not null && IsFreshFor(stored, provider.Name, policy.CacheDays, now))
         {
-            _memory.Remember(stored, now, _options.LookupMemoryCacheDuration);
+            await RememberAsync(stored, now).ConfigureAwait(false);
             _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "store"));
             return stored;
         }
@@ -160,6 +195,97 @@ internal sealed class PhoneLookupService : IPhoneLookupService
             _failures.TryRemove(failureKey, out _);
         }
 
+        return _leases is null
+            ? await BuyAsync(parsed, policy, stored, now).ConfigureAwait(false)
+            : await BuyUnderLeaseAsync(parsed, policy, forceRefresh, now).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Buys the answer only while holding the number's lease, so hosts that share the lease provider make one provider
+    /// call per number per cache window: a host that finds the lease taken waits for it to be released (or to lapse)
+    /// and reads what the holder stored; only if that does not answer it (the holder failed) does it try itself.
+    /// </summary>
+    private async Task<PhoneNumber> BuyUnderLeaseAsync(ParsedPhoneNumber parsed, LookupPolicy policy, bool forceRefresh, DateTimeOffset requested)
+    {
+        var provider = policy.Provider!;
+        var name = $"lookup:{provider.Name}:{parsed.E164}";
+        var duration = _options.LookupLeaseDuration;
+
+        // What the caller asked for: a record fresh for its window, or (forced) one bought since it asked.
+        bool Answers(PhoneNumber? record) => record is not null && (forceRefresh
+            ? string.Equals(record.LookupProvider, provider.Name, StringComparison.Ordinal) && record.LastLookupAt >= requested
+            : IsFreshFor(record, provider.Name, policy.CacheDays, _time.GetUtcNow()));
+
+        while (true)
+        {
+            IAsyncDisposable? lease;
+            try
+            {
+                lease = await _leases!.TryAcquireAsync(name, duration).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The lease is a saving, not a condition of answering: without it this host buys on its own.
+                Log.LookupLeaseFailed(_logger, ex, provider.Name);
+                return await BuyAsync(parsed, policy, await _store.FindAsync(parsed.E164).ConfigureAwait(false), _time.GetUtcNow()).ConfigureAwait(false);
+            }
+
+            if (lease is not null)
+            {
+                try
+                {
+                    // Another host may have bought it between this host's read and taking the lease.
+                    var stored = await _store.FindAsync(parsed.E164).ConfigureAwait(false);
+                    if (Answers(stored))
+                    {
+                        await RememberAsync(stored!, _time.GetUtcNow()).ConfigureAwait(false);
+                        _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "store"));
+                        return stored!;
+                    }
+
+                    // Stored and shared before the lease is released, so whoever waited for it finds the answer.
+                    return await BuyAsync(parsed, policy, stored, _time.GetUtcNow()).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await ReleaseAsync(lease, provider.Name).ConfigureAwait(false);
+                }
+            }
+
+            Log.LookupLeaseWaiting(_logger, provider.Name);
+            await _leases.WaitForReleaseAsync(name, duration).ConfigureAwait(false);
+            var after = await _shared.TryGetAsync(parsed.E164).ConfigureAwait(false);
+            if (!Answers(after))
+            {
+                after = await _store.FindAsync(parsed.E164).ConfigureAwait(false);
+            }
+
+            if (Answers(after))
+            {
+                _memory.Remember(after!, _time.GetUtcNow(), _options.LookupMemoryCacheDuration);
+                _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "shared"));
+                return after!;
+            }
+        }
+    }
+
+    private async ValueTask ReleaseAsync(IAsyncDisposable lease, string provider)
+    {
+        try
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // It lapses by itself at the end of its duration; until then the other hosts wait for it.
+            Log.LookupLeaseFailed(_logger, ex, provider);
+        }
+    }
+
+    private async Task<PhoneNumber> BuyAsync(ParsedPhoneNumber parsed, LookupPolicy policy, PhoneNumber? stored, DateTimeOffset now)
+    {
+        var provider = policy.Provider!;
+        var failureKey = (parsed.E164, provider.Name);
         PhoneLookupResult result;
         var started = Stopwatch.GetTimestamp();
         try
@@ -194,8 +320,14 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         _metrics.LookupRequests.Add(1, new KeyValuePair<string, object?>("phonehub.lookup.source", "provider"));
         var saved = await _store.UpsertAsync(ToRecord(parsed, result, stored, policy.CacheDays, now)).ConfigureAwait(false);
         _failures.TryRemove(failureKey, out _);
-        _memory.Remember(saved, now, _options.LookupMemoryCacheDuration);
+        await RememberAsync(saved, now).ConfigureAwait(false);
         return saved;
+    }
+
+    private ValueTask RememberAsync(PhoneNumber record, DateTimeOffset now)
+    {
+        _memory.Remember(record, now, _options.LookupMemoryCacheDuration);
+        return _shared.RememberAsync(record, now);
     }
 
     /// <summary>
@@ -210,6 +342,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService
             ? stored
             : MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
     }
+
+    private static bool IsFreshFor(LookupMemoryCache.Entry entry, in LookupPolicy policy, long nowTicks) =>
+        entry.LastLookupTicks + policy.WindowTicks > nowTicks
+        && string.Equals(entry.Record.LookupProvider, policy.ProviderName, StringComparison.Ordinal);
 
     private static bool IsFreshFor(PhoneNumber record, string provider, int cacheDays, DateTimeOffset now) =>
         record.LastLookupAt is { } last
@@ -243,9 +379,10 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         Modified = now,
     };
 
-    private bool TryGetCachedPolicy(string? group, out LookupPolicy policy)
+    private bool TryGetCachedPolicy(string? group, long nowTicks, out LookupPolicy policy)
     {
-        if (_policies.TryGetValue(group ?? "", out var entry) && entry.Version == _configChanges.Version && entry.Expires > _time.GetUtcNow())
+        var entry = group is null ? Volatile.Read(ref _defaultPolicy) : _policies.GetValueOrDefault(group);
+        if (entry is not null && entry.Version == _configChanges.Version && entry.ExpiresTicks > nowTicks)
         {
             policy = entry.Policy;
             return true;
@@ -257,7 +394,7 @@ internal sealed class PhoneLookupService : IPhoneLookupService
 
     private async ValueTask<LookupPolicy> GetPolicyAsync(string? group, CancellationToken cancellationToken)
     {
-        if (TryGetCachedPolicy(group, out var cached))
+        if (TryGetCachedPolicy(group, _time.GetUtcNow().UtcTicks, out var cached))
         {
             return cached;
         }
@@ -267,12 +404,20 @@ internal sealed class PhoneLookupService : IPhoneLookupService
         var duration = _options.ConfigCacheDuration;
         if (duration > TimeSpan.Zero)
         {
-            if (_policies.Count > 4096)
+            var entry = new PolicyEntry((_time.GetUtcNow() + duration).UtcTicks, version, policy);
+            if (group is null)
             {
-                _policies.Clear();
+                Volatile.Write(ref _defaultPolicy, entry);
             }
+            else
+            {
+                if (_policies.Count > 4096)
+                {
+                    _policies.Clear();
+                }
 
-            _policies[group ?? ""] = (_time.GetUtcNow() + duration, version, policy);
+                _policies[group] = entry;
+            }
         }
 
         return policy;
@@ -347,5 +492,21 @@ internal sealed class PhoneLookupService : IPhoneLookupService
     private readonly record struct LookupPolicy(LookupPolicyKind Kind, PhoneConfig? ReaderConfig, IPhoneLookupProvider? Provider, PhoneConfig? ProviderConfig, int CacheDays)
     {
         public static readonly LookupPolicy MetadataOnly = new(LookupPolicyKind.MetadataOnly, null, null, null, 0);
+
+        /// <summary>The provider's name, read once (the hot path compares it with each record's).</summary>
+        public string? ProviderName { get; } = Provider?.Name;
+
+        /// <summary>The reader's freshness window in ticks.</summary>
+        public long WindowTicks { get; } = CacheDays * TimeSpan.TicksPerDay;
+    }
+
+    /// <summary>A group's policy as cached: until when (UTC ticks), for which config version.</summary>
+    private sealed class PolicyEntry(long expiresTicks, int version, LookupPolicy policy)
+    {
+        public long ExpiresTicks { get; } = expiresTicks;
+
+        public int Version { get; } = version;
+
+        public LookupPolicy Policy { get; } = policy;
     }
 }

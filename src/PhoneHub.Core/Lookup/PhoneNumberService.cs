@@ -10,7 +10,7 @@ namespace PhoneHub.Lookup;
 /// <summary>The default <see cref="IPhoneNumberService"/>.</summary>
 internal sealed class PhoneNumberService(
     IPhoneNumberStore store,
-    LookupMemoryCache memory,
+    SharedLookupCache cache,
     PhoneNormalizer normalizer,
     IOptions<PhoneHubOptions> options,
     TimeProvider time,
@@ -57,7 +57,7 @@ internal sealed class PhoneNumberService(
         // lookup still asks the provider.
         var baseline = existing ?? MetadataLookup.ToRecord(parsed, PhoneProviders.Local, now);
         var stored = await store.UpsertAsync(Apply(baseline, patch) with { Modified = now }, cancellationToken).ConfigureAwait(false);
-        memory.Forget(stored.E164);
+        await cache.ForgetAsync(stored.E164, CancellationToken.None).ConfigureAwait(false);
         Log.PhoneNumberWritten(logger, stored.Id, existing is null ? "created" : "updated");
         return new PhoneNumberWriteResult(stored, existing is null);
     }
@@ -73,7 +73,7 @@ internal sealed class PhoneNumberService(
         }
 
         var stored = await store.UpsertAsync(Apply(existing, patch) with { Modified = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
-        memory.Forget(stored.E164);
+        await cache.ForgetAsync(stored.E164, CancellationToken.None).ConfigureAwait(false);
         Log.PhoneNumberWritten(logger, stored.Id, "updated");
         return stored;
     }
@@ -86,7 +86,7 @@ internal sealed class PhoneNumberService(
             return false;
         }
 
-        memory.Forget(existing.E164);
+        await cache.ForgetAsync(existing.E164, CancellationToken.None).ConfigureAwait(false);
         Log.PhoneNumberWritten(logger, id, "deleted");
         return true;
     }

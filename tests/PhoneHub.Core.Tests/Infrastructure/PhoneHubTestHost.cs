@@ -43,12 +43,13 @@ public sealed class PhoneHubTestHost : IDisposable
         Action<PhoneHubOptions>? configureOptions = null,
         Action<IServiceCollection>? configureServices = null,
         bool withEncryptionKey = true,
-        TempSqliteDatabase? sharedDatabase = null,
-        string? encryptionKey = null)
+        PhoneHubTestHost? sameDeploymentAs = null)
     {
-        var db = sharedDatabase ?? new TempSqliteDatabase();
-        var time = new FakeTimeProvider(Start);
-        var key = encryptionKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // A second host of one deployment: its own container (memory tiers, dispatcher), the first one's database,
+        // clock and encryption key.
+        var db = sameDeploymentAs?.Db ?? new TempSqliteDatabase();
+        var time = sameDeploymentAs?.Time ?? new FakeTimeProvider(Start);
+        var key = sameDeploymentAs?.EncryptionKey ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(time);
@@ -70,7 +71,7 @@ public sealed class PhoneHubTestHost : IDisposable
         configureBuilder?.Invoke(builder);
         configureServices?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        return new PhoneHubTestHost(db, sharedDatabase is null, time, provider, key);
+        return new PhoneHubTestHost(db, sameDeploymentAs is null, time, provider, key);
     }
 
     public void Dispose()

@@ -299,7 +299,7 @@ public class SmsPipelineTests
         var calls = new ConcurrentDictionary<long, int>();
         var counting = new FakeProvider();
         using var second = PhoneHubTestHost.Create(b => b.AddProvider<FakeProvider>(), configureServices: s => s.AddSingleton(counting),
-            sharedDatabase: _host.Db, encryptionKey: _host.EncryptionKey);
+            sameDeploymentAs: _host);
         var rows = Enumerable.Range(0, Count).Select(i => new SendSmsRequest { To = $"+1415{i / 10_000 + 555}{i % 10_000:0000}", Body = $"Campaign {i}" }).ToList();
         var batch = await Sms.SendManyAsync(rows);
         Assert.That(batch.MessageIds, Has.Count.EqualTo(Count));
