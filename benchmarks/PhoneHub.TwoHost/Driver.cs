@@ -59,6 +59,8 @@ internal static class Driver
         await LookupsAsync(http, hosts, mock);
         var hub = services.GetRequiredService<IPhoneHub>();
         await DispatchAsync(hub, mock, database, $"th{run}-1-", killPid: null);
+        // A slow provider for the kill, so that host a has calls in flight when it dies (about 25 at 50 msg/s).
+        mock.SendLatency = TimeSpan.FromMilliseconds(500);
         await DispatchAsync(hub, mock, database, $"th{run}-2-", killPid);
 
         Console.WriteLine(s_allHeld ? "RESULT all held" : "RESULT some checks did NOT hold (see FAIL lines)");
@@ -200,7 +202,7 @@ internal static class Driver
         var title = killPid is null ? "dispatch" : "kill";
         Console.WriteLine(killPid is null
             ? $"dispatch: {Messages} messages enqueued with SendManyAsync ({enqueueSeconds:0.0} s, {bulk.Rejected.Count} rejected), dispatched by both hosts to the counting mock (answers after {mock.SendLatency.TotalMilliseconds:0} ms), {seconds:0.0} s"
-            : $"kill: {Messages} more messages; host a killed with SIGKILL when {sentBeforeKill} had reached the provider; host b finished the queue, {seconds:0.0} s in all");
+            : $"kill: {Messages} more messages, the mock answering after {mock.SendLatency.TotalMilliseconds:0} ms; host a killed with SIGKILL when {sentBeforeKill} had reached the provider; host b finished the queue, {seconds:0.0} s in all");
         Console.WriteLine($"  provider calls by host: {string.Join(", ", byHost)}");
         Check($"  rows {rows.Count}, accepted by the provider {accepted.Count}, outcome_unknown {unknown.Count} (of which reached the mock {unknownReached}), other failures {otherFailed.Count}, still open {open}{(finished ? "" : " (timed out)")}",
             rows.Count == Messages && open == 0 && otherFailed.Count == 0 && (killPid is not null || unknown.Count == 0));
@@ -217,30 +219,44 @@ internal static class Driver
         {
             var span = Stopwatch.GetElapsedTime(times[0], times[^1]).TotalSeconds;
             var rate = (times.Length - 1) / span;
-            var window = Stopwatch.Frequency;
-            var peak = 0;
-            for (int lo = 0, hi = 0; hi < times.Length; hi++)
-            {
-                while (times[hi] - times[lo] >= window)
-                {
-                    lo++;
-                }
+            var peak = BusiestSecond(times, 0);
 
-                peak = Math.Max(peak, hi - lo + 1);
-            }
+            // The limiter lets a sender burst one second's worth on top of its rate (GCRA), so the first second may
+            // see up to twice the rate; after it, any second should hold the rate.
+            var steady = BusiestSecond(times, times[0] + (2 * Stopwatch.Frequency));
 
             var limit = Deployment.SendRate;
             if (killPid is null)
             {
-                Check($"  {title} rate, both hosts together, one sender: {rate:0.0} msg/s over {span:0.0} s (limit {limit:0} msg/s, +10% = {limit * 1.1:0}), busiest 1-second window {peak}",
+                Check($"  {title} rate, both hosts together, one sender: {rate:0.0} msg/s over {span:0.0} s (limit {limit:0} msg/s, +10% = {limit * 1.1:0}), busiest 1-second window {peak} (burst allowance {limit:0}), after the first 2 s {steady}",
                     rate <= limit * 1.1);
             }
             else
             {
-                Console.WriteLine($"  {title} rate, one sender: {rate:0.0} msg/s over {span:0.0} s (limit {limit:0} msg/s), busiest 1-second window {peak}" +
+                Console.WriteLine($"  {title} rate, one sender: {rate:0.0} msg/s over {span:0.0} s (limit {limit:0} msg/s), busiest 1-second window {peak}, after the first 2 s {steady}" +
                     (killedAt is { } k ? $"; after the kill host a made {sends.Count(s => s.Host == "a" && s.At > k)} calls" : ""));
             }
         }
+    }
+
+    /// <summary>The most calls in any one-second span starting at or after <paramref name="from"/> (Stopwatch ticks).</summary>
+    private static int BusiestSecond(long[] times, long from)
+    {
+        var peak = 0;
+        for (int lo = 0, hi = 0; hi < times.Length; hi++)
+        {
+            while (lo < hi && (times[hi] - times[lo] >= Stopwatch.Frequency || times[lo] < from))
+            {
+                lo++;
+            }
+
+            if (times[lo] >= from)
+            {
+                peak = Math.Max(peak, hi - lo + 1);
+            }
+        }
+
+        return peak;
     }
 
     private static ServiceProvider BuildPhoneHub(Options options)
