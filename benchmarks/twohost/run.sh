@@ -61,4 +61,5 @@ timeout "$limit" "${harness[@]}" drive "${common[@]}" --hosts "http://127.0.0.1:
 if grep -q "fail\|crit" "$logs/host-b.log"; then
   echo "host b logged errors:" && grep -m 20 "fail\|crit" "$logs/host-b.log"
 fi
+echo "host logs (kept): $logs"
 exit "$status"
