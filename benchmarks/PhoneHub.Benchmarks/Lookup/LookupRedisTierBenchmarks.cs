@@ -16,18 +16,14 @@ namespace PhoneHub.Benchmarks.Lookup;
 /// Target: report the ratio (the loopback round trip bounds both).
 /// </summary>
 [MemoryDiagnoser]
-public class LookupRedisTierBenchmarks
+public class LookupRedisTierBenchmarks : LookupTierBenchmark
 {
-    private const int Count = 100;
-
     // The shared tier's key (HybridCache's) under the distributed cache's instance prefix, as UseRedis registers it.
     private const string SharedKeyPrefix = "phonehub:lookup:";
 
     private BenchHost? _first;
     private BenchHost? _second;
-    private IPhoneLookupService? _lookups;
     private IDistributedCache? _cache;
-    private string[] _numbers = [];
     private string[] _keys = [];
 
     /// <summary>Host A buys every number; host B is checked to be served them by Redis, not by its store or provider.</summary>
@@ -47,8 +43,8 @@ public class LookupRedisTierBenchmarks
             configureServices: s => s.AddSingleton(provider),
             configureBuilder: b => b.AddProvider<Harness.CountingLookupProvider>().UseRedis(redis, o => o.KeyPrefix = prefix));
         _first.AddDefaultConfigAsync(provider: Harness.CountingLookupProvider.ProviderName, testMode: false).GetAwaiter().GetResult();
-        _numbers = BenchNumbers.UsMobiles(Count);
-        foreach (var number in _numbers)
+        Numbers = BenchNumbers.UsMobiles(Count);
+        foreach (var number in Numbers)
         {
             _first.Hub.Lookups.LookupAsync(number).GetAwaiter().GetResult();
         }
@@ -58,16 +54,16 @@ public class LookupRedisTierBenchmarks
             configureServices: s => s.AddSingleton(provider),
             configureBuilder: b => b.AddProvider<Harness.CountingLookupProvider>().UseRedis(redis, o => o.KeyPrefix = prefix),
             sameDeploymentAs: _first);
-        _lookups = _second.Hub.Lookups;
+        Lookups = _second.Hub.Lookups;
         _cache = _second.Get<IDistributedCache>();
-        _keys = [.. _numbers.Select(n => SharedKeyPrefix + n)];
+        _keys = [.. Numbers.Select(n => SharedKeyPrefix + n)];
 
         // What is measured must be what it says: every lookup of host B answered by the shared tier, no purchase.
         var sources = CountSources(() =>
         {
-            foreach (var number in _numbers)
+            foreach (var number in Numbers)
             {
-                _lookups.LookupAsync(number).GetAwaiter().GetResult();
+                Lookups.LookupAsync(number).GetAwaiter().GetResult();
             }
         });
         if (provider.Calls != Count || sources.GetValueOrDefault("shared") != Count || sources.Count != 1)
@@ -102,21 +98,6 @@ public class LookupRedisTierBenchmarks
         {
             var bytes = await _cache!.GetAsync(key);
             sum += bytes!.Length;
-        }
-
-        return sum;
-    }
-
-    /// <summary>Host B's <see cref="IPhoneLookupService.LookupAsync"/> of a number host A bought, from Redis.</summary>
-    /// <returns>A checksum.</returns>
-    [Benchmark(OperationsPerInvoke = Count)]
-    public async Task<long> Lookup()
-    {
-        long sum = 0;
-        foreach (var number in _numbers)
-        {
-            var hit = await _lookups!.LookupAsync(number);
-            sum += hit.Id;
         }
 
         return sum;
